@@ -1,0 +1,89 @@
+/**
+ * Citizen ID numbers (公民身份号码, GB 11643-1999): 6-digit area code, 8-digit birth date,
+ * 3-digit sequence (odd = male), and an ISO 7064 MOD 11-2 check character.
+ */
+import { isKnownProvince } from './provinces.js';
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const CHECK_CHARACTERS = '10X98765432';
+
+/** What is wrong with an ID number, in the words a steward reads. */
+export type ResidentIdProblem =
+  | 'wrong length'
+  | 'not digits'
+  | 'unknown province'
+  | 'impossible birth date'
+  | 'bad check character';
+
+/** The check character for the first 17 digits. */
+export function residentIdCheckCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * WEIGHTS[i]!;
+  return CHECK_CHARACTERS[sum % 11]!;
+}
+
+/**
+ * Full-width digits and letters to ASCII, spaces (ASCII, ideographic, non-breaking) removed,
+ * lowercase x upper-cased: what clerks and old systems do to ID numbers.
+ */
+export function cleanIdentifier(raw: string): string {
+  let out = '';
+  for (const ch of raw) {
+    const code = ch.codePointAt(0)!;
+    if (code === 0x20 || code === 0x3000 || code === 0xa0 || code === 0x09) continue;
+    out += code >= 0xff01 && code <= 0xff5e ? String.fromCodePoint(code - 0xfee0) : ch;
+  }
+  return out.toUpperCase();
+}
+
+/** Legacy 15-digit number to 18: insert the century "19" after the area code and add the check. */
+export function upgradeFifteenDigit(id15: string): string {
+  const first17 = `${id15.slice(0, 6)}19${id15.slice(6)}`;
+  return first17 + residentIdCheckCharacter(first17);
+}
+
+/** The normal form: cleaned, and legacy 15-digit numbers upgraded. Invalid numbers stay as they are. */
+export function normaliseResidentId(raw: string): string {
+  const cleaned = cleanIdentifier(raw);
+  return /^[0-9]{15}$/.test(cleaned) ? upgradeFifteenDigit(cleaned) : cleaned;
+}
+
+function isRealDate(yyyymmdd: string): boolean {
+  const year = Number(yyyymmdd.slice(0, 4));
+  const month = Number(yyyymmdd.slice(4, 6));
+  const day = Number(yyyymmdd.slice(6, 8));
+  if (year < 1850 || month < 1 || month > 12 || day < 1) return false;
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+/**
+ * Why an already-normalised 18-character number is invalid, or null when it is valid.
+ * `asOf` (YYYYMMDD) rejects birth dates in the future.
+ */
+export function residentIdProblem(id: string, asOf = '99991231'): ResidentIdProblem | null {
+  if (id.length !== 18) return 'wrong length';
+  if (!/^[0-9]{17}[0-9X]$/.test(id)) return 'not digits';
+  if (!isKnownProvince(id.slice(0, 2))) return 'unknown province';
+  const birth = id.slice(6, 14);
+  if (!isRealDate(birth) || birth > asOf) return 'impossible birth date';
+  if (residentIdCheckCharacter(id) !== id[17]) return 'bad check character';
+  return null;
+}
+
+export function isValidResidentId(raw: string, asOf?: string): boolean {
+  return residentIdProblem(normaliseResidentId(raw), asOf) === null;
+}
+
+/** Birth date (YYYY-MM-DD) and sex encoded in a valid 18-character number. */
+export function residentIdFacts(id: string): { birthDate: string; sex: 'M' | 'F' } {
+  return {
+    birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
+    sex: Number(id[16]) % 2 === 1 ? 'M' : 'F',
+  };
+}
+
+/** An ID with its middle digits hidden, as sharing rules allow: 150203********123X. */
+export function maskResidentId(id: string): string {
+  return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : '*'.repeat(id.length);
+}
