@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /** dx: the exchange's command line. Each command lives in its own file under commands/. */
 import { Command } from 'commander';
+import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
+import { registerReportCommand } from './commands/report.js';
 
 export function buildProgram(): Command {
   const program = new Command('dx')
@@ -9,6 +11,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerFixturesCommand(program);
+  registerCycleCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

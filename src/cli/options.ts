@@ -1,0 +1,34 @@
+/** Options every data command shares. */
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { loadConnectors, type Connector } from '../connectors/manifest.js';
+import { CONNECTORS_DIR } from '../paths.js';
+import { Warehouse } from '../store/warehouse.js';
+
+export interface DataOptions {
+  data: string;
+  connectors?: string;
+}
+
+export function withDataOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--data <dir>', 'where the DuckDB files live').default('./data'))
+    .addOption(new Option('--connectors <dir>', 'connector manifests to use').default(undefined, 'the project\'s connectors/'));
+}
+
+export function connectorsFrom(options: DataOptions): Connector[] {
+  return loadConnectors(options.connectors ? resolve(options.connectors) : CONNECTORS_DIR);
+}
+
+export async function withWarehouse<T>(options: DataOptions, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+  const warehouse = await Warehouse.open(resolve(options.data));
+  try {
+    return await work(warehouse);
+  } finally {
+    warehouse.close();
+  }
+}
+
+export function periodOption(): Option {
+  return new Option('--period <YYYY-MM>', 'the period (month)').makeOptionMandatory();
+}

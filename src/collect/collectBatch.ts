@@ -1,0 +1,199 @@
+/**
+ * One connector's batch for one period: every matching file read, each row either loaded into
+ * the canonical table with its lineage or quarantined with its reason, all in one transaction
+ * that replaces whatever that period's batch held before. rows read = loaded + quarantined,
+ * checked before commit.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
+import type { Connector } from '../connectors/manifest.js';
+import type { Warehouse } from '../store/warehouse.js';
+import { canonicalColumns, ensureCanonicalTable } from './canonicalTables.js';
+import { fieldSql, textColumn, valueColumn } from './fieldExpressions.js';
+import { readCsv, readJsonLines, readParquet, type RawFile } from './rawSources.js';
+import { SourceFileError } from './stageTextFile.js';
+
+export interface FileAccount {
+  file: string;
+  sha256: string;
+  bytes: number;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  blankLines: number;
+}
+
+export interface BatchResult {
+  batchId: string;
+  connector: string;
+  period: string;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  files: FileAccount[];
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function stagedPathFor(warehouse: Warehouse, file: string): string {
+  return join(warehouse.tempDir, `staged-${process.pid}-${createHash('sha1').update(file).digest('hex').slice(0, 12)}.csv`);
+}
+
+async function readRaw(warehouse: Warehouse, connector: Connector, dropDir: string, file: string, stagedPath: string): Promise<RawFile> {
+  const path = join(dropDir, file);
+  switch (connector.source.format) {
+    case 'csv': return readCsv(warehouse, connector, path, file, stagedPath);
+    case 'jsonl': return readJsonLines(warehouse, connector, path, file, stagedPath);
+    case 'parquet': {
+      const info = await stat(path);
+      if (info.size === 0) throw new SourceFileError(file, 'the file is empty (0 bytes)');
+      return readParquet(warehouse, connector, path, file, await sha256File(path), info.size);
+    }
+  }
+}
+
+/**
+ * The typed table of one file: canonical values, originals of identifiers, and `__errors`
+ * (empty when the row reads cleanly). Three levels so that each expression is computed once.
+ */
+async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile): Promise<string> {
+  const pieces = connector.readers.map((r) => ({ reader: r, sql: fieldSql(r, raw.column) }));
+  const texts = pieces.map((p) => `${p.sql.text} AS ${ident(textColumn(p.reader))}`);
+  const values = pieces.map((p) => `${p.sql.value} AS ${ident(valueColumn(p.reader))}`);
+  const errors = [raw.rowProblem, ...pieces.map((p) => p.sql.error)].filter((e): e is string => e !== null);
+  const typedTable = `${raw.rawTable}_typed`;
+  await warehouse.run(`CREATE TEMP TABLE ${ident(typedTable)} AS
+    SELECT *, concat_ws('; ', ${errors.length > 0 ? errors.join(', ') : 'NULL'}) AS __errors FROM (
+      SELECT *, ${values.join(', ')} FROM (
+        SELECT __line, ${raw.rawLine} AS __raw_line, ${texts.join(', ')} FROM ${ident(raw.rawTable)}
+      )
+    )`);
+  return typedTable;
+}
+
+async function insertEarlyQuarantine(warehouse: Warehouse, batch: { batchId: string; period: string; connector: string }, raw: RawFile): Promise<void> {
+  for (let i = 0; i < raw.early.length; i += 200) {
+    const rows = raw.early.slice(i, i + 200);
+    const params = rows.flatMap((q) => [batch.batchId, batch.period, batch.connector, raw.file, q.line, q.reason, q.raw]);
+    await warehouse.run(
+      `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line) VALUES ${rows.map(() => `(?, ?, ?, ?, ?, 'decode', NULL, ?, ?)`).join(', ')}`,
+      params,
+    );
+  }
+}
+
+async function deletePeriodBatch(warehouse: Warehouse, connector: Connector, period: string): Promise<void> {
+  const key = [period, connector.id];
+  await warehouse.run(`DELETE FROM ${ident(connector.schema.table)} WHERE _period = ? AND _connector = ?`, key);
+  for (const table of ['quarantine', 'check_results', 'check_failures', 'batch_files', 'batches']) {
+    await warehouse.run(`DELETE FROM ${ident(table)} WHERE period = ? AND connector = ?`, key);
+  }
+}
+
+async function loadFile(warehouse: Warehouse, connector: Connector, batch: { batchId: string; period: string; connector: string }, raw: RawFile, typedTable: string): Promise<FileAccount> {
+  const lineage = [str(batch.batchId), str(batch.period), str(connector.id), str(connector.department), str(raw.file), '__line', str(raw.sha256)];
+  const columns = canonicalColumns(connector);
+  const selected = columns.map((c) => ident(c.source === 'value' ? valueColumn(c.reader) : textColumn(c.reader)));
+  await warehouse.run(
+    `INSERT INTO ${ident(connector.schema.table)} (_batch_id, _period, _connector, _department, _file, _line, _file_sha256, ${columns.map((c) => ident(c.name)).join(', ')})
+     SELECT ${[...lineage, ...selected].join(', ')} FROM ${ident(typedTable)} WHERE __errors = ''`,
+  );
+  const batchColumns = `${str(batch.batchId)}, ${str(batch.period)}, ${str(connector.id)}, ${str(raw.file)}`;
+  await warehouse.run(
+    `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line)
+     SELECT ${batchColumns}, __line, 'convert', NULLIF(regexp_extract(__errors, '^([a-z0-9_]+) \\(', 1), ''), __errors, __raw_line FROM ${ident(typedTable)} WHERE __errors <> ''`,
+  );
+  if (raw.rejectsTable) {
+    const delimiter = str(connector.source.delimiter);
+    await warehouse.run(
+      `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line)
+       SELECT ${batchColumns}, original_line, 'parse', NULL,
+              string_agg(DISTINCT error_type || ': ' || error_message, '; '), any_value(raw_line)
+       FROM (SELECT CAST(split_part(csv_line, ${delimiter}, 1) AS BIGINT) AS original_line,
+                    substr(csv_line, strpos(csv_line, ${delimiter}) + 1) AS raw_line, error_type, error_message
+             FROM ${ident(raw.rejectsTable)})
+       GROUP BY original_line`,
+    );
+  }
+  await insertEarlyQuarantine(warehouse, batch, raw);
+  const counts = await warehouse.one<{ loaded: number; quarantined: number }>(
+    `SELECT (SELECT count(*) FROM ${ident(connector.schema.table)} WHERE _batch_id = ? AND _file = ?) AS loaded,
+            (SELECT count(*) FROM quarantine WHERE batch_id = ? AND file = ?) AS quarantined`,
+    [batch.batchId, raw.file, batch.batchId, raw.file],
+  );
+  const account: FileAccount = {
+    file: raw.file, sha256: raw.sha256, bytes: raw.bytes, rowsRead: raw.rowsRead,
+    rowsLoaded: counts?.loaded ?? 0, rowsQuarantined: counts?.quarantined ?? 0, blankLines: raw.blankLines,
+  };
+  if (account.rowsLoaded + account.rowsQuarantined !== account.rowsRead) {
+    throw new SourceFileError(raw.file, `row accounting failed: read ${account.rowsRead}, loaded ${account.rowsLoaded}, quarantined ${account.rowsQuarantined}; nothing was committed`);
+  }
+  return account;
+}
+
+async function dropTemporaries(warehouse: Warehouse, raws: RawFile[]): Promise<void> {
+  for (const raw of raws) {
+    for (const table of [raw.rawTable, `${raw.rawTable}_typed`, raw.rejectsTable, raw.rejectsTable && `${raw.rejectsTable}_scan`]) {
+      if (table) await warehouse.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+    }
+  }
+}
+
+export function batchIdFor(connector: Connector, period: string, fileHashes: string[]): string {
+  const hash = createHash('sha256').update(JSON.stringify(connector.manifest)).update(fileHashes.join('\n')).digest('hex');
+  return `${period}/${connector.id}/${hash.slice(0, 16)}`;
+}
+
+/** Collect one batch. Throws (committing nothing) when a file cannot be read as a whole. */
+export async function collectBatch(warehouse: Warehouse, connector: Connector, period: string, dropDir: string, files: string[]): Promise<BatchResult> {
+  await ensureCanonicalTable(warehouse, connector.schema);
+  const raws: RawFile[] = [];
+  const stagedFiles: string[] = [];
+  try {
+    const typedTables: string[] = [];
+    for (const file of files) {
+      const stagedPath = stagedPathFor(warehouse, file);
+      stagedFiles.push(stagedPath);
+      const raw = await readRaw(warehouse, connector, dropDir, file, stagedPath);
+      raws.push(raw);
+      typedTables.push(await typeRows(warehouse, connector, raw));
+    }
+    const batch = { batchId: batchIdFor(connector, period, raws.map((r) => r.sha256)), period, connector: connector.id };
+    const accounts = await warehouse.transaction(async () => {
+      await deletePeriodBatch(warehouse, connector, period);
+      const done: FileAccount[] = [];
+      for (const [i, raw] of raws.entries()) done.push(await loadFile(warehouse, connector, batch, raw, typedTables[i]!));
+      const total = (key: 'rowsRead' | 'rowsLoaded' | 'rowsQuarantined' | 'blankLines') => done.reduce((sum, a) => sum + a[key], 0);
+      await warehouse.run(
+        `INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())`,
+        [batch.batchId, period, connector.id, connector.department, connector.dataset, connector.schema.name, total('rowsRead'), total('rowsLoaded'), total('rowsQuarantined'), total('blankLines')],
+      );
+      for (const a of done) {
+        await warehouse.run(`INSERT INTO batch_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+          batch.batchId, period, connector.id, a.file, a.sha256, a.bytes, connector.source.format,
+          connector.source.format === 'parquet' ? null : connector.source.encoding, a.rowsRead, a.rowsLoaded, a.rowsQuarantined, a.blankLines,
+        ]);
+      }
+      return done;
+    });
+    return {
+      batchId: batch.batchId,
+      connector: connector.id,
+      period,
+      rowsRead: accounts.reduce((s, a) => s + a.rowsRead, 0),
+      rowsLoaded: accounts.reduce((s, a) => s + a.rowsLoaded, 0),
+      rowsQuarantined: accounts.reduce((s, a) => s + a.rowsQuarantined, 0),
+      files: accounts,
+    };
+  } finally {
+    await dropTemporaries(warehouse, raws);
+    for (const path of stagedFiles) await rm(path, { force: true });
+  }
+}

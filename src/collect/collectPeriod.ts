@@ -1,0 +1,63 @@
+/**
+ * Collect: every connector's batch for a period, each on its own. A batch that fails as a
+ * whole (unreadable file, missing column) is recorded with its error and leaves the period's
+ * other batches, and its own previous load, untouched.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { Connector } from '../connectors/manifest.js';
+import type { Warehouse } from '../store/warehouse.js';
+import { collectBatch, type BatchResult } from './collectBatch.js';
+import { matchSourceFiles } from './sourceFiles.js';
+
+export type AttemptStatus = 'loaded' | 'failed' | 'missing';
+
+export interface CollectAttempt {
+  connector: string;
+  status: AttemptStatus;
+  batch?: BatchResult;
+  error?: string;
+  files: string[];
+}
+
+export interface CollectOutcome {
+  runId: string;
+  period: string;
+  attempts: CollectAttempt[];
+}
+
+export class SourceFolderError extends Error {}
+
+export function assertPeriod(period: string): void {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error(`period "${period}" is not YYYY-MM`);
+}
+
+export async function collectConnector(warehouse: Warehouse, connector: Connector, period: string, dropDir: string, runId: string): Promise<CollectAttempt> {
+  const started = new Date();
+  const files = matchSourceFiles(dropDir, connector.source.glob, period);
+  let attempt: CollectAttempt;
+  if (files.length === 0) {
+    attempt = { connector: connector.id, status: 'missing', files, error: `no file matches ${connector.source.glob} for ${period}` };
+  } else {
+    try {
+      attempt = { connector: connector.id, status: 'loaded', files, batch: await collectBatch(warehouse, connector, period, dropDir, files) };
+    } catch (error) {
+      attempt = { connector: connector.id, status: 'failed', files, error: (error as Error).message };
+    }
+  }
+  await warehouse.run(`INSERT INTO collect_attempts VALUES (?, ?, ?, ?, ?, ?, ?, now())`, [
+    runId, period, connector.id, attempt.status, attempt.batch?.batchId ?? null, attempt.error ?? null, started.toISOString(),
+  ]);
+  return attempt;
+}
+
+export async function collectPeriod(warehouse: Warehouse, connectors: Connector[], period: string, dropDir: string): Promise<CollectOutcome> {
+  assertPeriod(period);
+  if (!existsSync(dropDir) || !statSync(dropDir).isDirectory()) {
+    throw new SourceFolderError(`source folder ${dropDir} does not exist or is not a folder; nothing was collected for ${period}`);
+  }
+  const runId = randomUUID();
+  const attempts: CollectAttempt[] = [];
+  for (const connector of connectors) attempts.push(await collectConnector(warehouse, connector, period, dropDir, runId));
+  return { runId, period, attempts };
+}

@@ -1,0 +1,172 @@
+/**
+ * A department file as a raw DuckDB table: `__line` (the physical line, or the row number in a
+ * Parquet file) and the department's columns as text. CSV and JSON Lines go through the staging
+ * pass first; Parquet is read directly.
+ */
+import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
+import type { Connector } from '../connectors/manifest.js';
+import type { Warehouse } from '../store/warehouse.js';
+import { SourceFileError, stageTextFile, type EarlyQuarantine } from './stageTextFile.js';
+
+export interface RawFile {
+  file: string;
+  sha256: string;
+  bytes: number;
+  rowsRead: number;
+  blankLines: number;
+  rawTable: string;
+  /** DuckDB's own rejects (rows with the wrong number of columns), csv only. */
+  rejectsTable?: string;
+  early: EarlyQuarantine[];
+  /** SQL for a department column's text over the raw table. */
+  column: (name: string) => string;
+  /** SQL reconstructing the row as text, for the quarantine. */
+  rawLine: string;
+  /** SQL giving a reason the whole row is unreadable (e.g. invalid JSON), or null. */
+  rowProblem: string | null;
+}
+
+/** The columns a connector reads from each row. */
+export function mappedColumns(connector: Connector): string[] {
+  const columns = new Set<string>();
+  for (const r of connector.readers) {
+    if (r.column) columns.add(r.column);
+    if (r.when) columns.add(r.when.column);
+  }
+  return [...columns];
+}
+
+/** Split one CSV line into cells (RFC 4180 quoting). */
+export function splitCsvLine(line: string, delimiter: string, quote: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === quote && line[i + 1] === quote) { cell += quote; i++; }
+      else if (ch === quote) quoted = false;
+      else cell += ch;
+    } else if (ch === quote && cell === '') quoted = true;
+    else if (ch === delimiter) { cells.push(cell); cell = ''; }
+    else cell += ch;
+  }
+  cells.push(cell);
+  return cells.map((c) => c.trim());
+}
+
+function missingColumnsError(connector: Connector, file: string, found: string[], hint = ''): SourceFileError | null {
+  const missing = connector.readers.flatMap((r) =>
+    [r.column, r.when?.column].filter((c): c is string => c !== undefined && !found.includes(c)).map((c) => `"${c}" (for ${r.field.name})`),
+  );
+  if (missing.length === 0) return null;
+  const unique = [...new Set(missing)];
+  return new SourceFileError(file, `mapped column${unique.length > 1 ? 's' : ''} ${unique.join(', ')} not in the header; the header has: ${found.join(', ')}${hint}`, 1);
+}
+
+let tableCounter = 0;
+const nextName = (kind: string): string => `${kind}_${process.pid}_${++tableCounter}`;
+
+function reconstructLine(columns: string[], delimiter: string): string {
+  const cells = columns.map((c) => {
+    const v = `coalesce(${c}, '')`;
+    return `CASE WHEN contains(${v}, ${str(delimiter)}) OR contains(${v}, '"') THEN '"' || replace(${v}, '"', '""') || '"' ELSE ${v} END`;
+  });
+  return `concat_ws(${str(delimiter)}, ${cells.join(', ')})`;
+}
+
+export async function readCsv(warehouse: Warehouse, connector: Connector, path: string, file: string, stagedPath: string): Promise<RawFile> {
+  const { delimiter, quote, encoding } = connector.source;
+  const staged = await stageTextFile({ path, displayName: file, stagedPath, format: 'csv', encoding, delimiter, quote });
+  const header = splitCsvLine(staged.headerLine!, delimiter, quote);
+  const problem = missingColumnsError(connector, file, header, staged.encodingHint ?? '');
+  if (problem) throw problem;
+  const positional = header.map((_, i) => `c${i}`);
+  const columnTypes = [`'__line': 'BIGINT'`, ...positional.map((c) => `${str(c)}: 'VARCHAR'`)].join(', ');
+  const rawTable = nextName('raw');
+  const rejectsTable = nextName('rejects');
+  await warehouse.run(
+    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT * FROM read_csv(${str(stagedPath)}, header = true, auto_detect = false,
+       delim = ${str(delimiter)}, quote = ${str(quote)}, escape = ${str(quote)}, new_line = '\\n', strict_mode = true,
+       columns = {${columnTypes}}, store_rejects = true, rejects_table = ${str(rejectsTable)}, rejects_scan = ${str(rejectsTable + '_scan')},
+       max_line_size = 8388608)`,
+  );
+  const indexOf = (name: string): number => header.indexOf(name);
+  return {
+    file,
+    sha256: staged.sha256,
+    bytes: staged.bytes,
+    rowsRead: staged.rowsRead,
+    blankLines: staged.blankLines,
+    rawTable,
+    rejectsTable,
+    early: staged.early,
+    column: (name) => ident(`c${indexOf(name)}`),
+    rawLine: reconstructLine(positional.map((c) => ident(c)), delimiter),
+    rowProblem: null,
+  };
+}
+
+export async function readJsonLines(warehouse: Warehouse, connector: Connector, path: string, file: string, stagedPath: string): Promise<RawFile> {
+  const staged = await stageTextFile({ path, displayName: file, stagedPath, format: 'jsonl', encoding: connector.source.encoding, delimiter: ',', quote: '"' });
+  const rawTable = nextName('raw');
+  await warehouse.run(
+    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT __line, __json, json_valid(__json) AND json_type(__json) = 'OBJECT' AS __ok
+       FROM read_csv(${str(stagedPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+       new_line = '\\n', columns = {'__line': 'BIGINT', '__json': 'VARCHAR'}, max_line_size = 8388608)`,
+  );
+  const path$ = (key: string): string => str(`$.${JSON.stringify(key)}`);
+  const columns = mappedColumns(connector);
+  if (staged.rowsRead > 0) {
+    const presence = await warehouse.one<Record<string, number>>(
+      `SELECT ${columns.map((c, i) => `count(*) FILTER (WHERE __ok AND json_exists(__json, ${path$(c)})) AS k${i}`).join(', ')} FROM ${ident(rawTable)}`,
+    );
+    const found = columns.filter((_, i) => (presence?.[`k${i}`] ?? 0) > 0);
+    const problem = missingColumnsError(connector, file, found);
+    if (problem) throw new SourceFileError(file, problem.message.replace(`${file} line 1: `, '').replace('not in the header; the header has', 'in no row; the rows have'));
+  }
+  return {
+    file,
+    sha256: staged.sha256,
+    bytes: staged.bytes,
+    rowsRead: staged.rowsRead,
+    blankLines: staged.blankLines,
+    rawTable,
+    early: staged.early,
+    column: (name) => `CASE WHEN __ok THEN json_extract_string(__json, ${path$(name)}) END`,
+    rawLine: '__json',
+    rowProblem: `CASE WHEN NOT __ok THEN 'row: not a JSON object (the line is not valid JSON)' END`,
+  };
+}
+
+export async function readParquet(warehouse: Warehouse, connector: Connector, path: string, file: string, sha256: string, bytes: number): Promise<RawFile> {
+  let described: { column_name: string }[];
+  try {
+    described = await warehouse.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(${str(path)})`);
+  } catch (error) {
+    throw new SourceFileError(file, `not a readable Parquet file: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const header = described.map((d) => d.column_name);
+  const problem = missingColumnsError(connector, file, header);
+  if (problem) throw new SourceFileError(file, problem.message.replace(`${file} line 1: `, '').replace('header', 'Parquet schema'));
+  const columns = mappedColumns(connector);
+  const rawTable = nextName('raw');
+  await warehouse.run(
+    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT file_row_number + 1 AS __line,
+       ${columns.map((c, i) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`).join(', ')}
+       FROM read_parquet(${str(path)}, file_row_number = true)`,
+  );
+  const count = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(rawTable)}`);
+  return {
+    file,
+    sha256,
+    bytes,
+    rowsRead: count?.n ?? 0,
+    blankLines: 0,
+    rawTable,
+    early: [],
+    column: (name) => ident(`c${columns.indexOf(name)}`),
+    rawLine: reconstructLine(columns.map((_, i) => ident(`c${i}`)), ','),
+    rowProblem: null,
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * The one pass over a department's text file before DuckDB reads it: hash the bytes, decode
+ * them (GB18030 and friends, which DuckDB cannot read without downloading an extension), and
+ * write a UTF-8 copy whose first column is the physical line number, so that every loaded or
+ * quarantined row can point back to its line. Lines whose bytes cannot be decoded, and lines
+ * with an unbalanced quote (which would make a CSV parser swallow the lines after them), are
+ * set aside here with the reason.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+import type { Encoding } from '../connectors/manifest.js';
+
+export interface EarlyQuarantine {
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+export interface StagedTextFile {
+  stagedPath: string;
+  sha256: string;
+  bytes: number;
+  /** The header line as decoded text (csv only). */
+  headerLine?: string;
+  /** Data lines: non-blank lines after the header. rows read = this. */
+  rowsRead: number;
+  blankLines: number;
+  early: EarlyQuarantine[];
+  /** Set when the first line reads better in another encoding than the declared one. */
+  encodingHint?: string;
+}
+
+export class SourceFileError extends Error {
+  constructor(readonly file: string, message: string, readonly line?: number) {
+    super(`${file}${line ? ` line ${line}` : ''}: ${message}`);
+    this.name = 'SourceFileError';
+  }
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const READ_CHUNK = 4 * 1024 * 1024;
+
+function decoderFor(encoding: Encoding): (bytes: Buffer) => string | null {
+  if (encoding === 'utf-8' || encoding === 'utf-8-bom') {
+    return (bytes) => (isUtf8(bytes) ? bytes.toString('utf8') : null);
+  }
+  return (bytes) => {
+    const text = iconv.decode(bytes, encoding);
+    return text.includes('\uFFFD') ? null : text;
+  };
+}
+
+/**
+ * Collects line-numbered lines in one growing buffer; the caller flushes it once per block,
+ * so the per-line path stays synchronous.
+ */
+class StagedWriter {
+  private buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+  private used = 0;
+  constructor(private readonly out: WriteStream) {}
+
+  private reserve(extra: number): void {
+    if (this.used + extra <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + extra));
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
+
+  /** `prefix`, the UTF-8 bytes of the line, a newline. */
+  line(prefix: string, body: Buffer, start: number, end: number): void {
+    this.reserve(prefix.length + (end - start) + 1);
+    this.used += this.buffer.write(prefix, this.used, 'latin1');
+    this.used += body.copy(this.buffer, this.used, start, end);
+    this.buffer[this.used++] = NEWLINE;
+  }
+
+  text(text: string): void {
+    const bytes = Buffer.from(text + '\n', 'utf8');
+    this.reserve(bytes.length);
+    this.used += bytes.copy(this.buffer, this.used);
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    const piece = Buffer.from(this.buffer.subarray(0, this.used));
+    this.used = 0;
+    if (!this.out.write(piece)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  }
+
+  destroy(): void {
+    this.out.destroy();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+}
+
+function countByte(bytes: Buffer, byte: number, start: number, end: number): number {
+  let count = 0;
+  let at = bytes.indexOf(byte, start);
+  while (at !== -1 && at < end) {
+    count++;
+    at = bytes.indexOf(byte, at + 1);
+  }
+  return count;
+}
+
+export interface StageOptions {
+  /** Source file path, and the name to report it by. */
+  path: string;
+  displayName: string;
+  stagedPath: string;
+  format: 'csv' | 'jsonl';
+  encoding: Encoding;
+  delimiter: string;
+  quote: string;
+}
+
+/**
+ * Stage one csv or jsonl file. The staged copy is csv: `__line,<the original columns>` for csv,
+ * `__line,__json` for jsonl.
+ */
+export async function stageTextFile(options: StageOptions): Promise<StagedTextFile> {
+  const { path, displayName, format } = options;
+  const decode = decoderFor(options.encoding);
+  const quoteByte = options.quote.charCodeAt(0);
+  const delimiter = options.delimiter;
+  const hash = createHash('sha256');
+  const writer = new StagedWriter(createWriteStream(options.stagedPath));
+  const result: StagedTextFile = { stagedPath: options.stagedPath, sha256: '', bytes: 0, rowsRead: 0, blankLines: 0, early: [] };
+  let lineNumber = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  let first = true;
+
+  if (format === 'jsonl') writer.text(`__line${delimiter}__json`);
+
+  /** One physical line; `decodable` says whether `bytes` holds it as valid UTF-8. */
+  const handleLine = (bytes: Buffer, start: number, end: number, decodable: boolean): void => {
+    lineNumber++;
+    if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
+    if (end === start) {
+      result.blankLines++;
+      return;
+    }
+    if (format === 'csv' && result.headerLine === undefined) {
+      if (!decodable) {
+        throw new SourceFileError(displayName, `the header is not valid ${options.encoding}${encodingHint(bytes.subarray(start, end), options.encoding)}`, lineNumber);
+      }
+      result.headerLine = bytes.toString('utf8', start, end);
+      writer.text(`__line${delimiter}${result.headerLine}`);
+      return;
+    }
+    result.rowsRead++;
+    if (!decodable) {
+      result.early.push({ line: lineNumber, reason: `undecodable bytes: not valid ${options.encoding}`, raw: bytes.toString('utf8', start, end) });
+      return;
+    }
+    if (format === 'jsonl') {
+      writer.text(`${lineNumber}${delimiter}"${bytes.toString('utf8', start, end).replaceAll('"', '""')}"`);
+      return;
+    }
+    if (countByte(bytes, quoteByte, start, end) % 2 === 1) {
+      result.early.push({ line: lineNumber, reason: 'unbalanced quote: the row never closes a quoted value', raw: bytes.toString('utf8', start, end) });
+      return;
+    }
+    writer.line(`${lineNumber}${delimiter}`, bytes, start, end);
+  };
+
+  /** Every line of a block of whole lines (the block holds no final newline: n newlines, n + 1 lines). */
+  const eachLine = (bytes: Buffer, visit: (start: number, end: number) => void): void => {
+    let start = 0;
+    for (;;) {
+      const end = bytes.indexOf(NEWLINE, start);
+      if (end === -1) {
+        visit(start, bytes.length);
+        return;
+      }
+      visit(start, end);
+      start = end + 1;
+    }
+  };
+
+  /** A block of whole lines in the source encoding. */
+  const handleBlock = (block: Buffer): void => {
+    const text = decode(block);
+    if (text !== null) {
+      const utf8 = options.encoding.startsWith('utf-8') ? block : Buffer.from(text, 'utf8');
+      eachLine(utf8, (start, end) => handleLine(utf8, start, end, true));
+      return;
+    }
+    // Some line in this block is undecodable: decode line by line to find it.
+    eachLine(block, (start, end) => {
+      const lineText = decode(block.subarray(start, end));
+      if (lineText === null) handleLine(block, start, end, false);
+      else {
+        const utf8 = Buffer.from(lineText, 'utf8');
+        handleLine(utf8, 0, utf8.length, true);
+      }
+    });
+  };
+
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      result.bytes += chunk.length;
+      let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      if (first) {
+        first = false;
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+        const firstLine = data.subarray(0, Math.max(0, data.indexOf(NEWLINE)));
+        if (!options.encoding.startsWith('utf-8') && firstLine.some((b) => b >= 0x80)) result.encodingHint = encodingHint(firstLine, options.encoding);
+      }
+      const lastNewline = data.lastIndexOf(NEWLINE);
+      if (lastNewline === -1) {
+        carry = Buffer.from(data);
+        continue;
+      }
+      handleBlock(data.subarray(0, lastNewline));
+      carry = Buffer.from(data.subarray(lastNewline + 1));
+      await writer.flush();
+    }
+    // The last block is followed by a newline only if the file ends with one.
+    if (carry.length > 0) handleBlock(carry);
+  } catch (error) {
+    stream.destroy();
+    writer.destroy();
+    throw error;
+  }
+  await writer.close();
+  result.sha256 = hash.digest('hex');
+  if (result.bytes === 0) throw new SourceFileError(displayName, 'the file is empty (0 bytes); expected at least a header line');
+  if (format === 'csv' && result.headerLine === undefined) throw new SourceFileError(displayName, 'the file has no header line (only blank lines)');
+  return result;
+}
+
+/** A guess at the real encoding, for an error message a department can act on. */
+function encodingHint(bytes: Buffer, declared: Encoding): string {
+  if (declared.startsWith('utf-8')) {
+    const asGb = iconv.decode(bytes, 'gb18030');
+    return asGb.includes('\uFFFD') ? '' : ` (it reads as GB18030: "${asGb.slice(0, 40)}"; is source.encoding wrong?)`;
+  }
+  return isUtf8(bytes) ? ` (it reads as UTF-8: "${bytes.toString('utf8').slice(0, 40)}"; is source.encoding wrong?)` : '';
+}

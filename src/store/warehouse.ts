@@ -1,0 +1,100 @@
+/**
+ * The warehouse: one DuckDB file in the data directory holding every period's batches,
+ * their quarantine and their check results. One writer at a time (DuckDB's rule).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { PIPELINES_DIR } from '../paths.js';
+import { installIdentifierMacros } from '../ids/sqlMacros.js';
+
+export type SqlParams = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+export interface WarehouseOptions {
+  /** DuckDB's memory limit, e.g. '3GB'. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/** Split a .sql file of `;`-terminated statements. */
+export function sqlStatements(text: string): string[] {
+  return text
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+export function readPipelineSql(relativePath: string): string[] {
+  return sqlStatements(readFileSync(join(PIPELINES_DIR, relativePath), 'utf8'));
+}
+
+/** BIGINT as number (counts here stay far below 2^53), timestamps as ISO strings. */
+function plainRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    out[key] = typeof value === 'bigint' ? Number(value) : value instanceof Date ? value.toISOString() : value;
+  }
+  return out;
+}
+
+export class Warehouse {
+  private constructor(
+    readonly dataDir: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(dataDir: string, options: WarehouseOptions = {}): Promise<Warehouse> {
+    mkdirSync(dataDir, { recursive: true });
+    const tempDir = join(dataDir, 'tmp');
+    mkdirSync(tempDir, { recursive: true });
+    const instance = await DuckDBInstance.create(join(dataDir, 'warehouse.duckdb'), {
+      memory_limit: options.memoryLimit ?? process.env.DX_MEMORY_LIMIT ?? '3GB',
+      threads: String(options.threads ?? process.env.DX_THREADS ?? 2),
+      temp_directory: join(tempDir, 'duckdb-spill'),
+      preserve_insertion_order: 'false',
+    });
+    const connection = await instance.connect();
+    const warehouse = new Warehouse(dataDir, instance, connection);
+    for (const statement of readPipelineSql('warehouse/metadata.sql')) await connection.run(statement);
+    await installIdentifierMacros(connection);
+    return warehouse;
+  }
+
+  get tempDir(): string {
+    return join(this.dataDir, 'tmp');
+  }
+
+  async run(sql: string, params?: SqlParams): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Rows as plain JSON-compatible objects (BIGINT as string is avoided: numbers where safe). */
+  async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map(plainRow) as T[];
+  }
+
+  async one<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Run `work` in one transaction: all of it is committed, or none of it. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK');
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
