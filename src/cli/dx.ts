@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('dx')
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerFixturesCommand(program);
   registerCycleCommand(program);
   registerReportCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

@@ -81,9 +81,9 @@ async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile
 async function insertEarlyQuarantine(warehouse: Warehouse, batch: { batchId: string; period: string; connector: string }, raw: RawFile): Promise<void> {
   for (let i = 0; i < raw.early.length; i += 200) {
     const rows = raw.early.slice(i, i + 200);
-    const params = rows.flatMap((q) => [batch.batchId, batch.period, batch.connector, raw.file, q.line, q.reason, q.raw]);
+    const params = rows.flatMap((q) => [batch.batchId, batch.period, batch.connector, raw.file, q.line, q.stage, q.reason, q.raw]);
     await warehouse.run(
-      `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line) VALUES ${rows.map(() => `(?, ?, ?, ?, ?, 'decode', NULL, ?, ?)`).join(', ')}`,
+      `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line) VALUES ${rows.map(() => `(?, ?, ?, ?, ?, ?, NULL, ?, ?)`).join(', ')}`,
       params,
     );
   }

@@ -14,6 +14,7 @@ import type { Encoding } from '../connectors/manifest.js';
 
 export interface EarlyQuarantine {
   line: number;
+  stage: 'decode' | 'parse';
   reason: string;
   raw: string;
 }
@@ -157,7 +158,8 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
     }
     result.rowsRead++;
     if (!decodable) {
-      result.early.push({ line: lineNumber, reason: `undecodable bytes: not valid ${options.encoding}`, raw: bytes.toString('utf8', start, end) });
+      const lossy = options.encoding.startsWith('utf-8') ? bytes.toString('utf8', start, end) : iconv.decode(bytes.subarray(start, end), options.encoding);
+      result.early.push({ line: lineNumber, stage: 'decode', reason: `undecodable bytes: not valid ${options.encoding}`, raw: lossy });
       return;
     }
     if (format === 'jsonl') {
@@ -165,7 +167,7 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
       return;
     }
     if (countByte(bytes, quoteByte, start, end) % 2 === 1) {
-      result.early.push({ line: lineNumber, reason: 'unbalanced quote: the row never closes a quoted value', raw: bytes.toString('utf8', start, end) });
+      result.early.push({ line: lineNumber, stage: 'parse', reason: 'unbalanced quote: the row never closes a quoted value', raw: bytes.toString('utf8', start, end) });
       return;
     }
     writer.line(`${lineNumber}${delimiter}`, bytes, start, end);

@@ -82,7 +82,7 @@ let validateManifestJson: ReturnType<Ajv2020['compile']> | undefined;
 
 function manifestValidator(): ReturnType<Ajv2020['compile']> {
   if (!validateManifestJson) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: false });
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
     const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'connector.schema.json'), 'utf8')) as object;
     validateManifestJson = ajv.compile(schema);
   }

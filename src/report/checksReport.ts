@@ -51,7 +51,7 @@ export async function checksReport(warehouse: Warehouse, period: string, connect
   const files = await warehouse.all<BatchReport['files'][number] & { connector: string }>(
     `SELECT connector, file, sha256, bytes, rows_read, rows_loaded, rows_quarantined FROM batch_files WHERE period = ? ORDER BY file`, [period]);
   const rules = await warehouse.all<RuleFailure & { connector: string }>(
-    `SELECT connector, rule_id, kind, field, severity, status, checked_rows, failed_rows, failure_ratio, warn_above, error_above, description, message
+    `SELECT connector, rule_id, rule_kind AS kind, field, severity, status, checked_rows, failed_rows, failure_ratio, warn_above, error_above, description, message
      FROM check_results WHERE period = ? ORDER BY connector, rule_id`, [period]);
   const reasons = await warehouse.all<{ connector: string; reason: string; rows: number }>(
     `SELECT connector, regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS reason, count(*) AS rows FROM quarantine WHERE period = ? GROUP BY ALL ORDER BY connector, rows DESC`, [period]);

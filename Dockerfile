@@ -1,0 +1,22 @@
+# The exchange's API server. Data (the DuckDB files) lives in a volume at /data.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bench ./bench
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+FROM node:20-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY schemas ./schemas
+COPY connectors ./connectors
+COPY pipelines ./pipelines
+VOLUME ["/data"]
+EXPOSE 8080
+USER node
+ENTRYPOINT ["node", "dist/src/cli/dx.js"]
+CMD ["serve", "--port", "8080", "--host", "0.0.0.0", "--data", "/data"]
