@@ -1,7 +1,7 @@
 /** Options every data command shares. */
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadConnectors, type Connector } from '../connectors/manifest.js';
+import { loadConnectorSet, type ConnectorSet } from '../connectors/manifest.js';
 import { CONNECTORS_DIR } from '../paths.js';
 import { Warehouse } from '../store/warehouse.js';
 
@@ -16,8 +16,13 @@ export function withDataOptions(command: Command): Command {
     .addOption(new Option('--connectors <dir>', 'connector manifests to use').default(undefined, 'the project\'s connectors/'));
 }
 
-export function connectorsFrom(options: DataOptions): Connector[] {
-  return loadConnectors(options.connectors ? resolve(options.connectors) : CONNECTORS_DIR);
+export function connectorsFrom(options: DataOptions): ConnectorSet {
+  return loadConnectorSet(options.connectors ? resolve(options.connectors) : CONNECTORS_DIR);
+}
+
+/** Every connector id, the broken manifests' too. */
+export function connectorIds(set: ConnectorSet): string[] {
+  return [...set.connectors.map((c) => c.id), ...set.broken.map((b) => b.id)];
 }
 
 export async function withWarehouse<T>(options: DataOptions, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { Connector } from '../connectors/manifest.js';
+import type { Connector, ConnectorSet } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { collectBatch, type BatchResult } from './collectBatch.js';
 import { matchSourceFiles } from './sourceFiles.js';
@@ -45,19 +45,28 @@ export async function collectConnector(warehouse: Warehouse, connector: Connecto
       attempt = { connector: connector.id, status: 'failed', files, error: (error as Error).message };
     }
   }
-  await warehouse.run(`INSERT INTO collect_attempts VALUES (?, ?, ?, ?, ?, ?, ?, now())`, [
-    runId, period, connector.id, attempt.status, attempt.batch?.batchId ?? null, attempt.error ?? null, started.toISOString(),
-  ]);
+  await recordAttempt(warehouse, runId, period, attempt, started);
   return attempt;
 }
 
-export async function collectPeriod(warehouse: Warehouse, connectors: Connector[], period: string, dropDir: string): Promise<CollectOutcome> {
+async function recordAttempt(warehouse: Warehouse, runId: string, period: string, attempt: CollectAttempt, started: Date): Promise<void> {
+  await warehouse.run(`INSERT INTO collect_attempts VALUES (?, ?, ?, ?, ?, ?, ?, now())`, [
+    runId, period, attempt.connector, attempt.status, attempt.batch?.batchId ?? null, attempt.error ?? null, started.toISOString(),
+  ]);
+}
+
+export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string): Promise<CollectOutcome> {
   assertPeriod(period);
   if (!existsSync(dropDir) || !statSync(dropDir).isDirectory()) {
     throw new SourceFolderError(`source folder ${dropDir} does not exist or is not a folder; nothing was collected for ${period}`);
   }
   const runId = randomUUID();
   const attempts: CollectAttempt[] = [];
-  for (const connector of connectors) attempts.push(await collectConnector(warehouse, connector, period, dropDir, runId));
+  for (const broken of set.broken) {
+    const attempt: CollectAttempt = { connector: broken.id, status: 'failed', files: [], error: broken.error };
+    await recordAttempt(warehouse, runId, period, attempt, new Date());
+    attempts.push(attempt);
+  }
+  for (const connector of set.connectors) attempts.push(await collectConnector(warehouse, connector, period, dropDir, runId));
   return { runId, period, attempts };
 }

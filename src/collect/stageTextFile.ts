@@ -120,6 +120,8 @@ export interface StageOptions {
   encoding: Encoding;
   delimiter: string;
   quote: string;
+  /** Bytes read at a time; small values are for tests of lines split across reads. */
+  chunkSize?: number;
 }
 
 /**
@@ -206,13 +208,17 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
     });
   };
 
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? READ_CHUNK });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
       result.bytes += chunk.length;
       let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
       if (first) {
+        if (data.length < 3) {
+          carry = Buffer.from(data); // too short to tell whether it starts with a byte-order mark
+          continue;
+        }
         first = false;
         if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
         const firstLine = data.subarray(0, Math.max(0, data.indexOf(NEWLINE)));
@@ -228,6 +234,7 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
       await writer.flush();
     }
     // The last block is followed by a newline only if the file ends with one.
+    if (first && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf) carry = carry.subarray(3);
     if (carry.length > 0) handleBlock(carry);
   } catch (error) {
     stream.destroy();

@@ -191,14 +191,43 @@ function manifestFiles(dir: string): string[] {
     });
 }
 
-/** Every connector under `dir` (default connectors/), sorted by id. */
-export function loadConnectors(dir = CONNECTORS_DIR): Connector[] {
-  const connectors = manifestFiles(dir).map(loadConnector);
+/** A manifest that could not be loaded: its connector is reported failed, the others run. */
+export interface BrokenManifest {
+  /** department/dataset, from the manifest's path. */
+  id: string;
+  manifestFile: string;
+  error: string;
+}
+
+export interface ConnectorSet {
+  connectors: Connector[];
+  broken: BrokenManifest[];
+}
+
+/** Every connector under `dir` (default connectors/), sorted by id; broken manifests set apart. */
+export function loadConnectorSet(dir = CONNECTORS_DIR): ConnectorSet {
+  const connectors: Connector[] = [];
+  const broken: BrokenManifest[] = [];
   const seen = new Map<string, string>();
-  for (const c of connectors) {
-    const other = seen.get(c.id);
-    if (other) throw new ManifestError(c.manifestFile, [`connector ${c.id} is also declared in ${other}`]);
-    seen.set(c.id, c.manifestFile);
+  for (const path of manifestFiles(dir)) {
+    const id = relative(dir, path).replace(/\.json$/, '').split(/[\\/]/).join('/');
+    try {
+      const connector = loadConnector(path);
+      const other = seen.get(connector.id);
+      if (other) throw new ManifestError(connector.manifestFile, [`connector ${connector.id} is also declared in ${other}`]);
+      seen.set(connector.id, connector.manifestFile);
+      connectors.push(connector);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      broken.push({ id, manifestFile: error.manifestFile, error: error.message });
+    }
   }
-  return connectors.sort((a, b) => a.id.localeCompare(b.id));
+  return { connectors: connectors.sort((a, b) => a.id.localeCompare(b.id)), broken };
+}
+
+/** Every connector under `dir`; throws on the first broken manifest. */
+export function loadConnectors(dir = CONNECTORS_DIR): Connector[] {
+  const set = loadConnectorSet(dir);
+  if (set.broken.length > 0) throw new Error(set.broken.map((b) => b.error).join('\n'));
+  return set.connectors;
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { checksReport, renderChecksReport } from '../../report/checksReport.js';
 import { CYCLE_STEPS, runCycle, type CycleStep } from '../../cycle/runCycle.js';
-import { connectorsFrom, periodOption, withDataOptions, withWarehouse, type DataOptions } from '../options.js';
+import { connectorIds, connectorsFrom, periodOption, withDataOptions, withWarehouse, type DataOptions } from '../options.js';
 
 interface CycleCommandOptions extends DataOptions {
   period: string;
@@ -21,17 +21,17 @@ export function registerCycleCommand(program: Command): void {
       .addOption(new Option('--until <step>', 'stop after this step').choices([...CYCLE_STEPS]))
       .option('--quiet', 'print nothing but errors'),
   ).action(async (options: CycleCommandOptions) => {
-    const connectors = connectorsFrom(options);
+    const set = connectorsFrom(options);
     await withWarehouse(options, async (warehouse) => {
       const started = Date.now();
       const say = (text: string) => { if (!options.quiet) process.stdout.write(`${text}\n`); };
-      const result = await runCycle(warehouse, connectors, {
+      const result = await runCycle(warehouse, set, {
         period: options.period,
         source: resolve(options.source),
         until: options.until,
         onStep: (step, phase, detail) => say(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step} ${phase === 'start' ? '…' : `done${detail ? `: ${detail}` : ''}`}`),
       });
-      const report = await checksReport(warehouse, options.period, connectors.map((c) => c.id));
+      const report = await checksReport(warehouse, options.period, connectorIds(set));
       say('');
       say(renderChecksReport(report));
       if (result.collect.attempts.some((a) => a.status === 'failed')) process.exitCode = 1;

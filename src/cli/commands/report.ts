@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { checksReport, renderChecksReport } from '../../report/checksReport.js';
-import { connectorsFrom, periodOption, withDataOptions, withWarehouse, type DataOptions } from '../options.js';
+import { connectorIds, connectorsFrom, periodOption, withDataOptions, withWarehouse, type DataOptions } from '../options.js';
 
 interface ReportOptions extends DataOptions {
   period: string;
@@ -17,7 +17,7 @@ export function registerReportCommand(program: Command): void {
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table')),
   ).action(async (options: ReportOptions) => {
     await withWarehouse(options, async (warehouse) => {
-      const result = await checksReport(warehouse, options.period, connectorsFrom(options).map((c) => c.id));
+      const result = await checksReport(warehouse, options.period, connectorIds(connectorsFrom(options)));
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${renderChecksReport(result)}\n`);
     });
   });
