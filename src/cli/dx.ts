@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** dx: the exchange's command line. Each command lives in its own file under commands/. */
+import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
@@ -18,7 +19,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Benchmarks ask a child dx for its own peak memory and CPU time. */
+function reportResourceUsageOnExit(): void {
+  const file = process.env.DX_RUSAGE_FILE;
+  if (!file) return;
+  process.once('exit', () => {
+    const usage = process.resourceUsage();
+    writeFileSync(file, JSON.stringify({ maxRssKb: usage.maxRSS, userMs: usage.userCPUTime / 1000, systemMs: usage.systemCPUTime / 1000 }));
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
+  reportResourceUsageOnExit();
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

@@ -1,0 +1,55 @@
+/**
+ * Collect + check on a generated city against DuckDB's own readers of the same files, in the
+ * same run: wall time, rows per second, peak memory, and the ratio.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { measureNode, type Measured } from './childProcess.js';
+
+const DX = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'dx.js');
+const BASELINE = join(PROJECT_ROOT, 'dist', 'bench', 'baselineReadCsv.js');
+
+export interface CollectCheckResult {
+  persons: number;
+  rows: number;
+  generate?: Measured;
+  baseline: Measured;
+  cycle: Measured;
+  markdown: string;
+}
+
+const mb = (m: Measured) => Math.round(m.maxRssMb).toLocaleString('en-US');
+const secs = (m: Measured) => m.seconds.toFixed(1);
+const perSecond = (rows: number, m: Measured) => Math.round(rows / m.seconds).toLocaleString('en-US');
+
+export async function benchCollectCheck(workDir: string, persons: number, period = '2026-11', seed = 20261101): Promise<CollectCheckResult> {
+  const drop = join(workDir, `city-${persons}-${seed}`, period);
+  let generate: Measured | undefined;
+  if (!existsSync(join(drop, 'truth.json'))) {
+    mkdirSync(drop, { recursive: true });
+    generate = await measureNode(DX, ['fixtures', '--persons', String(persons), '--seed', String(seed), '--period', period, '--out', drop]);
+  }
+  const baselineDb = join(workDir, 'baseline.duckdb');
+  rmSync(baselineDb, { force: true });
+  const baseline = await measureNode(BASELINE, [period, drop, baselineDb]);
+  rmSync(baselineDb, { force: true });
+  const rows = (JSON.parse(baseline.stdout) as { rows: number }).rows;
+  const data = join(workDir, 'data');
+  rmSync(data, { recursive: true, force: true });
+  const cycle = await measureNode(DX, ['cycle', '--period', period, '--source', drop, '--data', data, '--until', 'check', '--quiet']);
+  rmSync(data, { recursive: true, force: true });
+  const ratio = cycle.seconds / baseline.seconds;
+  const markdown = [
+    `## Collect + check: ${persons.toLocaleString('en-US')} persons, ${rows.toLocaleString('en-US')} rows in 14 department files`,
+    '',
+    '| run | seconds | rows/s | peak memory (MiB) | CPU seconds |',
+    '|---|---:|---:|---:|---:|',
+    `| baseline: DuckDB \`read_csv\` / \`read_ndjson_objects\` / \`read_parquet\` of the same files into an on-disk table | ${secs(baseline)} | ${perSecond(rows, baseline)} | ${mb(baseline)} | ${baseline.cpuSeconds.toFixed(1)} |`,
+    `| \`dx cycle --until check\`: decode, stage, read, parse, quarantine, lineage, commit, all rules | ${secs(cycle)} | ${perSecond(rows, cycle)} | ${mb(cycle)} | ${cycle.cpuSeconds.toFixed(1)} |`,
+    '',
+    `**Ratio: ${ratio.toFixed(2)}x the bare read** (target: within 3x). Peak memory of the cycle: ${mb(cycle)} MiB (target: under 4 GiB).`,
+    ...(generate ? ['', `Generating the city (\`dx fixtures --persons ${persons}\`) took ${secs(generate)} s, peak memory ${mb(generate)} MiB.`] : []),
+  ].join('\n');
+  return { persons, rows, generate, baseline, cycle, markdown };
+}
