@@ -67,12 +67,12 @@ async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile
   const pieces = connector.readers.map((r) => ({ reader: r, sql: fieldSql(r, raw.column) }));
   const texts = pieces.map((p) => `${p.sql.text} AS ${ident(textColumn(p.reader))}`);
   const values = pieces.map((p) => `${p.sql.value} AS ${ident(valueColumn(p.reader))}`);
-  const errors = [raw.rowProblem, ...pieces.map((p) => p.sql.error)].filter((e): e is string => e !== null);
+  const errors = ['__row_problem', ...pieces.map((p) => p.sql.error)].filter((e): e is string => e !== null);
   const typedTable = `${raw.rawTable}_typed`;
   await warehouse.run(`CREATE TEMP TABLE ${ident(typedTable)} AS
-    SELECT *, concat_ws('; ', ${errors.length > 0 ? errors.join(', ') : 'NULL'}) AS __errors FROM (
+    SELECT *, concat_ws('; ', ${errors.join(', ')}) AS __errors FROM (
       SELECT *, ${values.join(', ')} FROM (
-        SELECT __line, ${raw.rawLine} AS __raw_line, ${texts.join(', ')} FROM ${ident(raw.rawTable)}
+        SELECT __line, ${raw.rawLine} AS __raw_line, ${raw.rowProblem ?? 'CAST(NULL AS VARCHAR)'} AS __row_problem, ${texts.join(', ')} FROM ${ident(raw.rawTable)}
       )
     )`);
   return typedTable;

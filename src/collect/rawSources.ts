@@ -111,15 +111,16 @@ export async function readJsonLines(warehouse: Warehouse, connector: Connector, 
   const staged = await stageTextFile({ path, displayName: file, stagedPath, format: 'jsonl', encoding: connector.source.encoding, delimiter: ',', quote: '"' });
   const rawTable = nextName('raw');
   await warehouse.run(
-    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT __line, __json, json_valid(__json) AND json_type(__json) = 'OBJECT' AS __ok
+    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT __line, __json, __object, coalesce(json_type(__object) = 'OBJECT', false) AS __ok FROM (
+       SELECT __line, __json, CASE WHEN json_valid(__json) THEN __json END AS __object
        FROM read_csv(${str(stagedPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
-       new_line = '\\n', columns = {'__line': 'BIGINT', '__json': 'VARCHAR'}, max_line_size = 8388608)`,
+       new_line = '\\n', columns = {'__line': 'BIGINT', '__json': 'VARCHAR'}, max_line_size = 8388608))`,
   );
   const path$ = (key: string): string => str(`$.${JSON.stringify(key)}`);
   const columns = mappedColumns(connector);
   if (staged.rowsRead > 0) {
     const presence = await warehouse.one<Record<string, number>>(
-      `SELECT ${columns.map((c, i) => `count(*) FILTER (WHERE __ok AND json_exists(__json, ${path$(c)})) AS k${i}`).join(', ')} FROM ${ident(rawTable)}`,
+      `SELECT ${columns.map((c, i) => `count(*) FILTER (WHERE json_exists(__object, ${path$(c)})) AS k${i}`).join(', ')} FROM ${ident(rawTable)}`,
     );
     const found = columns.filter((_, i) => (presence?.[`k${i}`] ?? 0) > 0);
     const problem = missingColumnsError(connector, file, found);
@@ -133,7 +134,7 @@ export async function readJsonLines(warehouse: Warehouse, connector: Connector, 
     blankLines: staged.blankLines,
     rawTable,
     early: staged.early,
-    column: (name) => `CASE WHEN __ok THEN json_extract_string(__json, ${path$(name)}) END`,
+    column: (name) => `CASE WHEN __ok THEN json_extract_string(__object, ${path$(name)}) END`,
     rawLine: '__json',
     rowProblem: `CASE WHEN NOT __ok THEN 'row: not a JSON object (the line is not valid JSON)' END`,
   };
