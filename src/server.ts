@@ -7,7 +7,6 @@ export const LOG_REDACT = ['req.headers.authorization', 'req.headers["x-api-key"
 export async function buildServer(options: AppOptions & { logLevel?: string }): Promise<FastifyInstance> {
   const server = Fastify({
     logger: { level: options.logLevel ?? 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } },
-    disableRequestLogging: false,
   });
   await server.register(app, { dataDir: options.dataDir });
   return server;

@@ -1,10 +1,34 @@
 import { Option, type Command } from 'commander';
 import { checksReport, renderChecksReport } from '../../report/checksReport.js';
+import { failingRows, quarantinedRows } from '../../report/drillDown.js';
+import { renderTable } from '../../report/textTable.js';
 import { connectorIds, connectorsFrom, periodOption, withDataOptions, withWarehouse, type DataOptions } from '../options.js';
 
 interface ReportOptions extends DataOptions {
   period: string;
   format: 'json' | 'table';
+}
+
+interface DrillDownOptions extends ReportOptions {
+  connector?: string;
+  rule?: string;
+  limit: number;
+}
+
+function formatOption(): Option {
+  return new Option('--format <format>', 'output format').choices(['json', 'table']).default('table');
+}
+
+function drillDownCommand(parent: Command, name: string, description: string): Command {
+  return withDataOptions(
+    parent.command(name).description(description).addOption(periodOption()).addOption(formatOption())
+      .option('--connector <department/dataset>', 'only this connector')
+      .option('--limit <n>', 'at most this many rows', (v) => Number(v), 100),
+  );
+}
+
+function print(format: 'json' | 'table', rows: Array<Record<string, unknown>>, columns: string[]): void {
+  process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${renderTable(columns, rows.map((r) => columns.map((c) => (c === 'line' ? String(r[c]) : (r[c] as string | number | null)))))}\n`);
 }
 
 export function registerReportCommand(program: Command): void {
@@ -14,11 +38,25 @@ export function registerReportCommand(program: Command): void {
       .command('checks')
       .description('Per batch: rows read, loaded and quarantined, and the failures per rule')
       .addOption(periodOption())
-      .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table')),
+      .addOption(formatOption()),
   ).action(async (options: ReportOptions) => {
     await withWarehouse(options, async (warehouse) => {
       const result = await checksReport(warehouse, options.period, connectorIds(connectorsFrom(options)));
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${renderChecksReport(result)}\n`);
     });
   });
+  drillDownCommand(report, 'quarantine', 'Quarantined rows: file, line, reason and the raw line').action(async (options: DrillDownOptions) => {
+    await withWarehouse(options, async (warehouse) => {
+      const rows = await quarantinedRows(warehouse, options);
+      print(options.format, rows as unknown as Array<Record<string, unknown>>, ['connector', 'file', 'line', 'reason', 'raw_line']);
+    });
+  });
+  drillDownCommand(report, 'failures', 'Rows failing a check rule: file, line, value and why')
+    .option('--rule <rule id>', 'only this rule, e.g. format:id_number')
+    .action(async (options: DrillDownOptions) => {
+      await withWarehouse(options, async (warehouse) => {
+        const rows = await failingRows(warehouse, options);
+        print(options.format, rows as unknown as Array<Record<string, unknown>>, ['connector', 'rule_id', 'file', 'line', 'value', 'detail']);
+      });
+    });
 }
