@@ -15,29 +15,56 @@ export type ResidentIdProblem =
   | 'impossible birth date'
   | 'bad check character';
 
-/** The check character for the first 17 digits. */
+/**
+ * The check character for the first 17 characters, which must be ASCII digits (a longer
+ * string, such as a whole 18-character number, is read up to its 17th character).
+ * Throws a RangeError otherwise (the SQL twin returns NULL).
+ */
 export function residentIdCheckCharacter(first17: string): string {
+  if (!/^[0-9]{17}/.test(first17)) throw new RangeError('residentIdCheckCharacter needs 17 ASCII digits');
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * WEIGHTS[i]!;
   return CHECK_CHARACTERS[sum % 11]!;
 }
 
 /**
- * Full-width digits and letters to ASCII, spaces (ASCII, ideographic, non-breaking) removed,
- * lowercase x upper-cased: what clerks and old systems do to ID numbers.
+ * Full-width ASCII (U+FF01-U+FF5E: digits, letters, punctuation) to ASCII, spaces (ASCII,
+ * ideographic U+3000, non-breaking U+00A0) and tabs removed, ASCII letters upper-cased: what
+ * clerks and old systems do to ID numbers. Only ASCII letters are upper-cased: a general
+ * upper-casing turns "ß" into "SS" and "ﬀ" into "FF", which can change the length of a string
+ * or make letters out of non-letters, and SQL engines do not agree with JavaScript on it.
  */
 export function cleanIdentifier(raw: string): string {
   let out = '';
   for (const ch of raw) {
-    const code = ch.codePointAt(0)!;
+    let code = ch.codePointAt(0)!;
     if (code === 0x20 || code === 0x3000 || code === 0xa0 || code === 0x09) continue;
-    out += code >= 0xff01 && code <= 0xff5e ? String.fromCodePoint(code - 0xfee0) : ch;
+    if (code >= 0xff01 && code <= 0xff5e) code -= 0xfee0;
+    if (code >= 0x61 && code <= 0x7a) code -= 0x20;
+    out += code < 0x80 ? String.fromCharCode(code) : ch;
   }
-  return out.toUpperCase();
+  return out;
+}
+
+/** Length in Unicode code points (what SQL engines call a string's length), not UTF-16 units. */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Legacy 15-digit number to 18: insert the century "19" after the area code and add the check. */
 export function upgradeFifteenDigit(id15: string): string {
+  if (!/^[0-9]{15}$/.test(id15)) throw new RangeError('upgradeFifteenDigit needs 15 ASCII digits');
   const first17 = `${id15.slice(0, 6)}19${id15.slice(6)}`;
   return first17 + residentIdCheckCharacter(first17);
 }
@@ -59,10 +86,11 @@ function isRealDate(yyyymmdd: string): boolean {
 
 /**
  * Why an already-normalised 18-character number is invalid, or null when it is valid.
- * `asOf` (YYYYMMDD) rejects birth dates in the future.
+ * `asOf` (YYYYMMDD) rejects birth dates after it. The area code is checked at province level
+ * only (see provinces.ts and docs/identifiers.md).
  */
 export function residentIdProblem(id: string, asOf = '99991231'): ResidentIdProblem | null {
-  if (id.length !== 18) return 'wrong length';
+  if (codePointLength(id) !== 18) return 'wrong length';
   if (!/^[0-9]{17}[0-9X]$/.test(id)) return 'not digits';
   if (!isKnownProvince(id.slice(0, 2))) return 'unknown province';
   const birth = id.slice(6, 14);
