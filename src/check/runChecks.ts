@@ -6,6 +6,7 @@ import { quotedIdentifier as ident } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { rulesFor, ruleStatus, type Rule, type RuleStatus } from './rules.js';
+import { traced } from '../trace.js';
 
 export interface RuleResult {
   ruleId: string;
@@ -135,7 +136,7 @@ export async function checkBatch(warehouse: Warehouse, connector: Connector, per
   await warehouse.run(`DELETE FROM check_results WHERE batch_id = ?`, [batch.batch_id]);
   const results: RuleResult[] = [];
   for (const rule of rules) {
-    const measured = await evaluate(warehouse, connector, rule, batch, period);
+    const measured = await traced(`${connector.id} ${rule.id}`, () => evaluate(warehouse, connector, rule, batch, period));
     const ratio = measured.ratio ?? (measured.checked === 0 ? 0 : measured.failed / measured.checked);
     const status: RuleStatus = measured.skipped ? 'skipped' : ruleStatus(rule, ratio);
     const result: RuleResult = {

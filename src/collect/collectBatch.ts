@@ -15,6 +15,7 @@ import { canonicalColumns, ensureCanonicalTable } from './canonicalTables.js';
 import { fieldSql, textColumn, valueColumn } from './fieldExpressions.js';
 import { readCsv, readJsonLines, readParquet, type RawFile } from './rawSources.js';
 import { SourceFileError } from './stageTextFile.js';
+import { traced } from '../trace.js';
 
 export interface FileAccount {
   file: string;
@@ -62,6 +63,7 @@ async function readRaw(warehouse: Warehouse, connector: Connector, dropDir: stri
 /**
  * The typed table of one file: canonical values, originals of identifiers, and `__errors`
  * (empty when the row reads cleanly). Three levels so that each expression is computed once.
+ * The raw line is rebuilt only for the rows that fail, from the raw table.
  */
 async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile): Promise<string> {
   const pieces = connector.readers.map((r) => ({ reader: r, sql: fieldSql(r, raw.column) }));
@@ -72,21 +74,23 @@ async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile
   await warehouse.run(`CREATE TEMP TABLE ${ident(typedTable)} AS
     SELECT *, concat_ws('; ', ${errors.join(', ')}) AS __errors FROM (
       SELECT *, ${values.join(', ')} FROM (
-        SELECT __line, ${raw.rawLine} AS __raw_line, ${raw.rowProblem ?? 'CAST(NULL AS VARCHAR)'} AS __row_problem, ${texts.join(', ')} FROM ${ident(raw.rawTable)}
+        SELECT __line, ${raw.rowProblem ?? 'CAST(NULL AS VARCHAR)'} AS __row_problem, ${texts.join(', ')} FROM ${ident(raw.rawTable)}
       )
     )`);
   return typedTable;
 }
 
-async function insertEarlyQuarantine(warehouse: Warehouse, batch: { batchId: string; period: string; connector: string }, raw: RawFile): Promise<void> {
+async function insertEarlyQuarantine(warehouse: Warehouse, batch: { batchId: string; period: string; connector: string }, raw: RawFile): Promise<number> {
+  let inserted = 0;
   for (let i = 0; i < raw.early.length; i += 200) {
     const rows = raw.early.slice(i, i + 200);
     const params = rows.flatMap((q) => [batch.batchId, batch.period, batch.connector, raw.file, q.line, q.stage, q.reason, q.raw]);
-    await warehouse.run(
+    inserted += await warehouse.change(
       `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line) VALUES ${rows.map(() => `(?, ?, ?, ?, ?, ?, NULL, ?, ?)`).join(', ')}`,
       params,
     );
   }
+  return inserted;
 }
 
 async function deletePeriodBatch(warehouse: Warehouse, connector: Connector, period: string): Promise<void> {
@@ -101,18 +105,19 @@ async function loadFile(warehouse: Warehouse, connector: Connector, batch: { bat
   const lineage = [str(batch.batchId), str(batch.period), str(connector.id), str(connector.department), str(raw.file), '__line', str(raw.sha256)];
   const columns = canonicalColumns(connector);
   const selected = columns.map((c) => ident(c.source === 'value' ? valueColumn(c.reader) : textColumn(c.reader)));
-  await warehouse.run(
+  const loaded = await warehouse.change(
     `INSERT INTO ${ident(connector.schema.table)} (_batch_id, _period, _connector, _department, _file, _line, _file_sha256, ${columns.map((c) => ident(c.name)).join(', ')})
      SELECT ${[...lineage, ...selected].join(', ')} FROM ${ident(typedTable)} WHERE __errors = ''`,
   );
   const batchColumns = `${str(batch.batchId)}, ${str(batch.period)}, ${str(connector.id)}, ${str(raw.file)}`;
-  await warehouse.run(
+  let quarantined = await warehouse.change(
     `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line)
-     SELECT ${batchColumns}, __line, 'convert', NULLIF(regexp_extract(__errors, '^([a-z0-9_]+) \\(', 1), ''), __errors, __raw_line FROM ${ident(typedTable)} WHERE __errors <> ''`,
+     SELECT ${batchColumns}, __line, 'convert', NULLIF(regexp_extract(__errors, '^([a-z0-9_]+) \\(', 1), ''), __errors, ${raw.rawLine}
+     FROM ${ident(typedTable)} JOIN ${ident(raw.rawTable)} USING (__line) WHERE __errors <> ''`,
   );
   if (raw.rejectsTable) {
-    const delimiter = str(connector.source.delimiter);
-    await warehouse.run(
+    const delimiter = str(raw.stagedDelimiter ?? connector.source.delimiter);
+    quarantined += await warehouse.change(
       `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line)
        SELECT ${batchColumns}, original_line, 'parse', NULL,
               string_agg(DISTINCT error_type || ': ' || error_message, '; '), any_value(raw_line)
@@ -122,15 +127,10 @@ async function loadFile(warehouse: Warehouse, connector: Connector, batch: { bat
        GROUP BY original_line`,
     );
   }
-  await insertEarlyQuarantine(warehouse, batch, raw);
-  const counts = await warehouse.one<{ loaded: number; quarantined: number }>(
-    `SELECT (SELECT count(*) FROM ${ident(connector.schema.table)} WHERE _batch_id = ? AND _file = ?) AS loaded,
-            (SELECT count(*) FROM quarantine WHERE batch_id = ? AND file = ?) AS quarantined`,
-    [batch.batchId, raw.file, batch.batchId, raw.file],
-  );
+  quarantined += await insertEarlyQuarantine(warehouse, batch, raw);
   const account: FileAccount = {
     file: raw.file, sha256: raw.sha256, bytes: raw.bytes, rowsRead: raw.rowsRead,
-    rowsLoaded: counts?.loaded ?? 0, rowsQuarantined: counts?.quarantined ?? 0, blankLines: raw.blankLines,
+    rowsLoaded: loaded, rowsQuarantined: quarantined, blankLines: raw.blankLines,
   };
   if (account.rowsLoaded + account.rowsQuarantined !== account.rowsRead) {
     throw new SourceFileError(raw.file, `row accounting failed: read ${account.rowsRead}, loaded ${account.rowsLoaded}, quarantined ${account.rowsQuarantined}; nothing was committed`);
@@ -161,12 +161,12 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
     for (const file of files) {
       const stagedPath = stagedPathFor(warehouse, file);
       stagedFiles.push(stagedPath);
-      const raw = await readRaw(warehouse, connector, dropDir, file, stagedPath);
+      const raw = await traced(`${file} read`, () => readRaw(warehouse, connector, dropDir, file, stagedPath));
       raws.push(raw);
-      typedTables.push(await typeRows(warehouse, connector, raw));
+      typedTables.push(await traced(`${file} typed`, () => typeRows(warehouse, connector, raw)));
     }
     const batch = { batchId: batchIdFor(connector, period, raws.map((r) => r.sha256)), period, connector: connector.id };
-    const accounts = await warehouse.transaction(async () => {
+    const accounts = await traced(`${connector.id} commit`, () => warehouse.transaction(async () => {
       await deletePeriodBatch(warehouse, connector, period);
       const done: FileAccount[] = [];
       for (const [i, raw] of raws.entries()) done.push(await loadFile(warehouse, connector, batch, raw, typedTables[i]!));
@@ -182,7 +182,7 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
         ]);
       }
       return done;
-    });
+    }));
     return {
       batchId: batch.batchId,
       connector: connector.id,

@@ -6,7 +6,8 @@
 import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
-import { SourceFileError, stageTextFile, type EarlyQuarantine } from './stageTextFile.js';
+import { JSONL_SEPARATOR, SourceFileError, stageTextFile, type EarlyQuarantine } from './stageTextFile.js';
+import { traced } from '../trace.js';
 
 export interface RawFile {
   file: string;
@@ -15,8 +16,9 @@ export interface RawFile {
   rowsRead: number;
   blankLines: number;
   rawTable: string;
-  /** DuckDB's own rejects (rows with the wrong number of columns), csv only. */
+  /** DuckDB's own rejects (rows with the wrong number of columns), and the staged file's separator. */
   rejectsTable?: string;
+  stagedDelimiter?: string;
   early: EarlyQuarantine[];
   /** SQL for a department column's text over the raw table. */
   column: (name: string) => string;
@@ -77,7 +79,7 @@ function reconstructLine(columns: string[], delimiter: string): string {
 
 export async function readCsv(warehouse: Warehouse, connector: Connector, path: string, file: string, stagedPath: string): Promise<RawFile> {
   const { delimiter, quote, encoding } = connector.source;
-  const staged = await stageTextFile({ path, displayName: file, stagedPath, format: 'csv', encoding, delimiter, quote });
+  const staged = await traced(`${file} stage`, () => stageTextFile({ path, displayName: file, stagedPath, format: 'csv', encoding, delimiter, quote }));
   const header = splitCsvLine(staged.headerLine!, delimiter, quote);
   const problem = missingColumnsError(connector, file, header, staged.encodingHint ?? '');
   if (problem) throw problem;
@@ -100,6 +102,7 @@ export async function readCsv(warehouse: Warehouse, connector: Connector, path: 
     blankLines: staged.blankLines,
     rawTable,
     rejectsTable,
+    stagedDelimiter: delimiter,
     early: staged.early,
     column: (name) => ident(`c${indexOf(name)}`),
     rawLine: reconstructLine(positional.map((c) => ident(c)), delimiter),
@@ -108,20 +111,22 @@ export async function readCsv(warehouse: Warehouse, connector: Connector, path: 
 }
 
 export async function readJsonLines(warehouse: Warehouse, connector: Connector, path: string, file: string, stagedPath: string): Promise<RawFile> {
-  const staged = await stageTextFile({ path, displayName: file, stagedPath, format: 'jsonl', encoding: connector.source.encoding, delimiter: ',', quote: '"' });
-  const rawTable = nextName('raw');
-  await warehouse.run(
-    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT __line, __json, __object, coalesce(json_type(__object) = 'OBJECT', false) AS __ok FROM (
-       SELECT __line, __json, CASE WHEN json_valid(__json) THEN __json END AS __object
-       FROM read_csv(${str(stagedPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
-       new_line = '\\n', columns = {'__line': 'BIGINT', '__json': 'VARCHAR'}, max_line_size = 8388608))`,
-  );
-  const path$ = (key: string): string => str(`$.${JSON.stringify(key)}`);
+  const staged = await traced(`${file} stage`, () => stageTextFile({ path, displayName: file, stagedPath, format: 'jsonl', encoding: connector.source.encoding, delimiter: ',', quote: '"' }));
   const columns = mappedColumns(connector);
+  const paths = columns.map((key) => str(`$.${JSON.stringify(key)}`));
+  const rawTable = nextName('raw');
+  const rejectsTable = nextName('rejects');
+  // Each line is parsed once: every mapped key is extracted in one call.
+  await warehouse.run(
+    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT __line, __json, __ok, ${columns.map((_, i) => `__values[${i + 1}] AS ${ident(`c${i}`)}`).join(', ')} FROM (
+       SELECT __line, __json, __ok, json_extract_string(CASE WHEN __ok THEN __json END, [${paths.join(', ')}]) AS __values FROM (
+         SELECT __line, __json, json_valid(__json) AND starts_with(ltrim(__json), '{') AS __ok
+         FROM read_csv(${str(stagedPath)}, header = true, auto_detect = false, delim = ${str(JSONL_SEPARATOR)}, quote = '', escape = '',
+           new_line = '\\n', strict_mode = true, columns = {'__line': 'BIGINT', '__json': 'VARCHAR'}, max_line_size = 8388608,
+           store_rejects = true, rejects_table = ${str(rejectsTable)}, rejects_scan = ${str(rejectsTable + '_scan')})))`,
+  );
   if (staged.rowsRead > 0) {
-    const presence = await warehouse.one<Record<string, number>>(
-      `SELECT ${columns.map((c, i) => `count(*) FILTER (WHERE json_exists(__object, ${path$(c)})) AS k${i}`).join(', ')} FROM ${ident(rawTable)}`,
-    );
+    const presence = await warehouse.one<Record<string, number>>(`SELECT ${columns.map((_, i) => `count(${ident(`c${i}`)}) AS k${i}`).join(', ')} FROM ${ident(rawTable)}`);
     const found = columns.filter((_, i) => (presence?.[`k${i}`] ?? 0) > 0);
     const problem = missingColumnsError(connector, file, found);
     if (problem) throw new SourceFileError(file, problem.message.replace(`${file} line 1: `, '').replace('not in the header; the header has', 'in no row; the rows have'));
@@ -133,8 +138,10 @@ export async function readJsonLines(warehouse: Warehouse, connector: Connector, 
     rowsRead: staged.rowsRead,
     blankLines: staged.blankLines,
     rawTable,
+    rejectsTable,
+    stagedDelimiter: JSONL_SEPARATOR,
     early: staged.early,
-    column: (name) => `CASE WHEN __ok THEN json_extract_string(__object, ${path$(name)}) END`,
+    column: (name) => ident(`c${columns.indexOf(name)}`),
     rawLine: '__json',
     rowProblem: `CASE WHEN NOT __ok THEN 'row: not a JSON object (the line is not valid JSON)' END`,
   };

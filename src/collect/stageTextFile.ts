@@ -43,6 +43,7 @@ export class SourceFileError extends Error {
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const READ_CHUNK = 4 * 1024 * 1024;
+export const JSONL_SEPARATOR = '\x01';
 
 function decoderFor(encoding: Encoding): (bytes: Buffer) => string | null {
   if (encoding === 'utf-8' || encoding === 'utf-8-bom') {
@@ -101,16 +102,6 @@ class StagedWriter {
   }
 }
 
-function countByte(bytes: Buffer, byte: number, start: number, end: number): number {
-  let count = 0;
-  let at = bytes.indexOf(byte, start);
-  while (at !== -1 && at < end) {
-    count++;
-    at = bytes.indexOf(byte, at + 1);
-  }
-  return count;
-}
-
 export interface StageOptions {
   /** Source file path, and the name to report it by. */
   path: string;
@@ -126,7 +117,7 @@ export interface StageOptions {
 
 /**
  * Stage one csv or jsonl file. The staged copy is csv: `__line,<the original columns>` for csv,
- * `__line,__json` for jsonl.
+ * `__line<U+0001>__json` for jsonl.
  */
 export async function stageTextFile(options: StageOptions): Promise<StagedTextFile> {
   const { path, displayName, format } = options;
@@ -140,10 +131,12 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
   let carry: Buffer = Buffer.alloc(0);
   let first = true;
 
-  if (format === 'jsonl') writer.text(`__line${delimiter}__json`);
+  // JSON Lines are staged unquoted behind a U+0001 separator, a character valid JSON never holds raw.
+  const separator = format === 'jsonl' ? JSONL_SEPARATOR : delimiter;
+  if (format === 'jsonl') writer.text(`__line${separator}__json`);
 
-  /** One physical line; `decodable` says whether `bytes` holds it as valid UTF-8. */
-  const handleLine = (bytes: Buffer, start: number, end: number, decodable: boolean): void => {
+  /** One physical line; `decodable` says whether `bytes` holds it as valid UTF-8; `quotes` counts its quote characters. */
+  const handleLine = (bytes: Buffer, start: number, end: number, decodable: boolean, quotes: number): void => {
     lineNumber++;
     if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
     if (end === start) {
@@ -164,15 +157,11 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
       result.early.push({ line: lineNumber, stage: 'decode', reason: `undecodable bytes: not valid ${options.encoding}`, raw: lossy });
       return;
     }
-    if (format === 'jsonl') {
-      writer.text(`${lineNumber}${delimiter}"${bytes.toString('utf8', start, end).replaceAll('"', '""')}"`);
-      return;
-    }
-    if (countByte(bytes, quoteByte, start, end) % 2 === 1) {
+    if (format === 'csv' && quotes % 2 === 1) {
       result.early.push({ line: lineNumber, stage: 'parse', reason: 'unbalanced quote: the row never closes a quoted value', raw: bytes.toString('utf8', start, end) });
       return;
     }
-    writer.line(`${lineNumber}${delimiter}`, bytes, start, end);
+    writer.line(`${lineNumber}${separator}`, bytes, start, end);
   };
 
   /** Every line of a block of whole lines (the block holds no final newline: n newlines, n + 1 lines). */
@@ -189,22 +178,33 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
     }
   };
 
+  /** Lines of valid UTF-8, their quotes counted from one scan of the whole block. */
+  const handleUtf8Lines = (utf8: Buffer): void => {
+    const quotes: number[] = [];
+    for (let at = utf8.indexOf(quoteByte); at !== -1; at = utf8.indexOf(quoteByte, at + 1)) quotes.push(at);
+    let next = 0;
+    eachLine(utf8, (start, end) => {
+      let count = 0;
+      while (next < quotes.length && quotes[next]! < end) {
+        count++;
+        next++;
+      }
+      handleLine(utf8, start, end, true, count);
+    });
+  };
+
   /** A block of whole lines in the source encoding. */
   const handleBlock = (block: Buffer): void => {
     const text = decode(block);
     if (text !== null) {
-      const utf8 = options.encoding.startsWith('utf-8') ? block : Buffer.from(text, 'utf8');
-      eachLine(utf8, (start, end) => handleLine(utf8, start, end, true));
+      handleUtf8Lines(options.encoding.startsWith('utf-8') ? block : Buffer.from(text, 'utf8'));
       return;
     }
     // Some line in this block is undecodable: decode line by line to find it.
     eachLine(block, (start, end) => {
       const lineText = decode(block.subarray(start, end));
-      if (lineText === null) handleLine(block, start, end, false);
-      else {
-        const utf8 = Buffer.from(lineText, 'utf8');
-        handleLine(utf8, 0, utf8.length, true);
-      }
+      if (lineText === null) handleLine(block, start, end, false, 0);
+      else handleUtf8Lines(Buffer.from(lineText, 'utf8'));
     });
   };
 

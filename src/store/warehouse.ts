@@ -70,6 +70,11 @@ export class Warehouse {
     await this.connection.run(sql, params);
   }
 
+  /** Run an INSERT, UPDATE or DELETE and say how many rows it changed. */
+  async change(sql: string, params?: SqlParams): Promise<number> {
+    return (await this.connection.run(sql, params)).rowsChanged;
+  }
+
   /** Rows as plain JSON-compatible objects (BIGINT as string is avoided: numbers where safe). */
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, params);

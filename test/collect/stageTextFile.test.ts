@@ -84,12 +84,12 @@ t.test('files that cannot be read at all say why, naming the file and line', asy
   t.match((err as Error).message, /police\/gbk\.csv line 1: the header is not valid utf-8 \(it reads as GB18030: "姓名,性别"/);
 });
 
-t.test('JSON Lines are staged as one quoted column', async (t) => {
+t.test('JSON Lines are staged unquoted behind a separator JSON never holds raw', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'x.jsonl');
   writeFileSync(path, '{"a":"1,2","b":"say \\"hi\\""}\n\n{"a":3}\n');
   const staged = await stageTextFile({ path, displayName: 'x.jsonl', stagedPath: join(dir, 'o.csv'), format: 'jsonl', encoding: 'utf-8', delimiter: ',', quote: '"' });
   t.equal(staged.rowsRead, 2);
   t.equal(staged.blankLines, 1);
-  t.equal(readFileSync(join(dir, 'o.csv'), 'utf8'), '__line,__json\n1,"{""a"":""1,2"",""b"":""say \\""hi\\""""}"\n3,"{""a"":3}"\n');
+  t.equal(readFileSync(join(dir, 'o.csv'), 'utf8'), '__line\x01__json\n1\x01{"a":"1,2","b":"say \\"hi\\""}\n3\x01{"a":3}\n');
 });
