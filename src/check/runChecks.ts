@@ -48,23 +48,18 @@ interface Measured {
 
 async function measureRowRule(warehouse: Warehouse, table: string, rule: Rule, batch: BatchRow, period: string, connector: string): Promise<Measured> {
   const row = rule.row!;
-  await warehouse.run(
+  const failed = await warehouse.change(
     `INSERT INTO check_failures SELECT $batch_id, $period, $connector, $rule_id, _file, _line, ${row.value}, ${row.detail}
      FROM ${ident(table)} WHERE _batch_id = $batch_id AND (${row.failing})`,
     { batch_id: batch.batch_id, period, connector, rule_id: rule.id, ...(row.failing.includes('$period_end') ? { period_end: periodEnd(period) } : {}) },
   );
-  return { checked: batch.rows_loaded, failed: await countFailures(warehouse, batch.batch_id, rule.id) };
-}
-
-async function countFailures(warehouse: Warehouse, batchId: string, ruleId: string): Promise<number> {
-  const r = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM check_failures WHERE batch_id = ? AND rule_id = ?`, [batchId, ruleId]);
-  return r?.n ?? 0;
+  return { checked: batch.rows_loaded, failed };
 }
 
 async function measureUnique(warehouse: Warehouse, table: string, rule: Rule, keys: string[], batch: BatchRow, period: string, connector: string): Promise<Measured> {
   const key = keys.map((k) => `CAST(${ident(k)} AS VARCHAR)`).join(` || '|' || `);
   // Every occurrence after the first is a failure, pointing at the line it repeats.
-  await warehouse.run(
+  const failed = await warehouse.change(
     `INSERT INTO check_failures
      SELECT $batch_id, $period, $connector, $rule_id, _file, _line, k, 'duplicate of ' || first_file || ' line ' || first_line FROM (
        SELECT _file, _line, ${key} AS k,
@@ -74,7 +69,7 @@ async function measureUnique(warehouse: Warehouse, table: string, rule: Rule, ke
      ) WHERE n > 1`,
     { batch_id: batch.batch_id, period, connector, rule_id: rule.id },
   );
-  return { checked: batch.rows_loaded, failed: await countFailures(warehouse, batch.batch_id, rule.id) };
+  return { checked: batch.rows_loaded, failed };
 }
 
 async function measureReference(warehouse: Warehouse, table: string, rule: Rule, batch: BatchRow, period: string, connector: string): Promise<Measured> {
@@ -83,13 +78,13 @@ async function measureReference(warehouse: Warehouse, table: string, rule: Rule,
   const loaded = exists?.n ? await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(target.table)} WHERE _period = ?`, [period]) : undefined;
   if (!loaded?.n) return { checked: 0, failed: 0, skipped: true, message: `${target.table} has no rows for ${period}: cannot check` };
   const c = ident(rule.field!);
-  await warehouse.run(
+  const failed = await warehouse.change(
     `INSERT INTO check_failures SELECT $batch_id, $period, $connector, $rule_id, t._file, t._line, CAST(t.${c} AS VARCHAR), 'not in ${target.table}'
      FROM ${ident(table)} t WHERE t._batch_id = $batch_id AND t.${c} IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM ${ident(target.table)} r WHERE r._period = $period AND r.${ident(target.field)} = t.${c})`,
     { batch_id: batch.batch_id, period, connector, rule_id: rule.id },
   );
-  return { checked: batch.rows_loaded, failed: await countFailures(warehouse, batch.batch_id, rule.id) };
+  return { checked: batch.rows_loaded, failed };
 }
 
 async function measureDrift(warehouse: Warehouse, batch: BatchRow, period: string, connector: string): Promise<Measured & { ratio: number }> {

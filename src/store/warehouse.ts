@@ -54,6 +54,7 @@ export class Warehouse {
       threads: String(options.threads ?? process.env.DX_THREADS ?? 2),
       temp_directory: join(tempDir, 'duckdb-spill'),
       preserve_insertion_order: 'false',
+      checkpoint_threshold: process.env.DX_CHECKPOINT_THRESHOLD ?? '16MB',
     });
     const connection = await instance.connect();
     const warehouse = new Warehouse(dataDir, instance, connection);
