@@ -61,23 +61,24 @@ async function readRaw(warehouse: Warehouse, connector: Connector, dropDir: stri
 }
 
 /**
- * The typed table of one file: canonical values, originals of identifiers, and `__errors`
- * (empty when the row reads cleanly). Three levels so that each expression is computed once.
- * The raw line is rebuilt only for the rows that fail, from the raw table.
+ * The typed table of one file, read in one scan of the source: the raw columns, canonical
+ * values, originals of identifiers, and `__errors` (empty when the row reads cleanly). Three
+ * levels so that each expression is computed once.
  */
-async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile): Promise<string> {
+async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile, typedTable: string): Promise<void> {
   const pieces = connector.readers.map((r) => ({ reader: r, sql: fieldSql(r, raw.column) }));
   const texts = pieces.map((p) => `${p.sql.text} AS ${ident(textColumn(p.reader))}`);
   const values = pieces.map((p) => `${p.sql.value} AS ${ident(valueColumn(p.reader))}`);
   const errors = ['__row_problem', ...pieces.map((p) => p.sql.error)].filter((e): e is string => e !== null);
-  const typedTable = `${raw.rawTable}_typed`;
   await warehouse.run(`CREATE TEMP TABLE ${ident(typedTable)} AS
     SELECT *, concat_ws('; ', ${errors.join(', ')}) AS __errors FROM (
       SELECT *, ${values.join(', ')} FROM (
-        SELECT __line, ${raw.rowProblem ?? 'CAST(NULL AS VARCHAR)'} AS __row_problem, ${texts.join(', ')} FROM ${ident(raw.rawTable)}
+        SELECT __line, ${raw.rawColumns.map((c) => ident(c)).join(', ')}, ${raw.rowProblem ?? 'CAST(NULL AS VARCHAR)'} AS __row_problem, ${texts.join(', ')}
+        FROM ${raw.fromSql}
       )
     )`);
-  return typedTable;
+  if (raw.countsAfterScan) raw.rowsRead = (await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(typedTable)}`))?.n ?? 0;
+  await raw.afterScan?.(warehouse, typedTable);
 }
 
 async function insertEarlyQuarantine(warehouse: Warehouse, batch: { batchId: string; period: string; connector: string }, raw: RawFile): Promise<number> {
@@ -113,7 +114,7 @@ async function loadFile(warehouse: Warehouse, connector: Connector, batch: { bat
   let quarantined = await warehouse.change(
     `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line)
      SELECT ${batchColumns}, __line, 'convert', NULLIF(regexp_extract(__errors, '^([a-z0-9_]+) \\(', 1), ''), __errors, ${raw.rawLine}
-     FROM ${ident(typedTable)} JOIN ${ident(raw.rawTable)} USING (__line) WHERE __errors <> ''`,
+     FROM ${ident(typedTable)} WHERE __errors <> ''`,
   );
   if (raw.rejectsTable) {
     const delimiter = str(raw.stagedDelimiter ?? connector.source.delimiter);
@@ -138,13 +139,11 @@ async function loadFile(warehouse: Warehouse, connector: Connector, batch: { bat
   return account;
 }
 
-async function dropTemporaries(warehouse: Warehouse, raws: RawFile[]): Promise<void> {
-  for (const raw of raws) {
-    for (const table of [raw.rawTable, `${raw.rawTable}_typed`, raw.rejectsTable, raw.rejectsTable && `${raw.rejectsTable}_scan`]) {
-      if (table) await warehouse.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-    }
-  }
+async function dropTemporaries(warehouse: Warehouse, tables: string[]): Promise<void> {
+  for (const table of tables) await warehouse.run(`DROP TABLE IF EXISTS ${ident(table)}`);
 }
+
+let typedCounter = 0;
 
 export function batchIdFor(connector: Connector, period: string, fileHashes: string[]): string {
   const hash = createHash('sha256').update(JSON.stringify(connector.manifest)).update(fileHashes.join('\n')).digest('hex');
@@ -156,14 +155,18 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
   await ensureCanonicalTable(warehouse, connector.schema);
   const raws: RawFile[] = [];
   const stagedFiles: string[] = [];
+  const typedTables: string[] = [];
+  const temporaries: string[] = [];
   try {
-    const typedTables: string[] = [];
     for (const file of files) {
       const stagedPath = stagedPathFor(warehouse, file);
       stagedFiles.push(stagedPath);
       const raw = await traced(`${file} read`, () => readRaw(warehouse, connector, dropDir, file, stagedPath));
       raws.push(raw);
-      typedTables.push(await traced(`${file} typed`, () => typeRows(warehouse, connector, raw)));
+      const typedTable = `typed_${process.pid}_${++typedCounter}`;
+      temporaries.push(typedTable, ...(raw.rejectsTable ? [raw.rejectsTable, `${raw.rejectsTable}_scan`] : []));
+      await traced(`${file} typed`, () => typeRows(warehouse, connector, raw, typedTable));
+      typedTables.push(typedTable);
     }
     const batch = { batchId: batchIdFor(connector, period, raws.map((r) => r.sha256)), period, connector: connector.id };
     const accounts = await traced(`${connector.id} commit`, () => warehouse.transaction(async () => {
@@ -193,7 +196,7 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
       files: accounts,
     };
   } finally {
-    await dropTemporaries(warehouse, raws);
+    await dropTemporaries(warehouse, temporaries);
     for (const path of stagedFiles) await rm(path, { force: true });
   }
 }

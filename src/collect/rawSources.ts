@@ -1,7 +1,8 @@
 /**
- * A department file as a raw DuckDB table: `__line` (the physical line, or the row number in a
- * Parquet file) and the department's columns as text. CSV and JSON Lines go through the staging
- * pass first; Parquet is read directly.
+ * A department file as a raw DuckDB source: a table expression giving `__line` (the physical
+ * line, or the row number in a Parquet file) and the department's columns as text. CSV and
+ * JSON Lines go through the staging pass first; Parquet is read directly. The source is scanned
+ * once, by the typed read.
  */
 import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
@@ -15,14 +16,21 @@ export interface RawFile {
   bytes: number;
   rowsRead: number;
   blankLines: number;
-  rawTable: string;
+  /** A table expression over the file: `__line` and the columns of `rawColumns`. */
+  fromSql: string;
+  /** Raw columns kept beside the typed values (to rebuild a quarantined row's line). */
+  rawColumns: string[];
+  /** rowsRead is not known before the scan (Parquet): count the typed rows. */
+  countsAfterScan: boolean;
+  /** Refuses the file once typed, e.g. when no row has a mapped key. */
+  afterScan?: (warehouse: Warehouse, typedTable: string) => Promise<void>;
   /** DuckDB's own rejects (rows with the wrong number of columns), and the staged file's separator. */
   rejectsTable?: string;
   stagedDelimiter?: string;
   early: EarlyQuarantine[];
-  /** SQL for a department column's text over the raw table. */
+  /** SQL for a department column's text over the source. */
   column: (name: string) => string;
-  /** SQL reconstructing the row as text, for the quarantine. */
+  /** SQL over `rawColumns` reconstructing the row as text, for the quarantine. */
   rawLine: string;
   /** SQL giving a reason the whole row is unreadable (e.g. invalid JSON), or null. */
   rowProblem: string | null;
@@ -85,14 +93,11 @@ export async function readCsv(warehouse: Warehouse, connector: Connector, path: 
   if (problem) throw problem;
   const positional = header.map((_, i) => `c${i}`);
   const columnTypes = [`'__line': 'BIGINT'`, ...positional.map((c) => `${str(c)}: 'VARCHAR'`)].join(', ');
-  const rawTable = nextName('raw');
   const rejectsTable = nextName('rejects');
-  await warehouse.run(
-    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT * FROM read_csv(${str(stagedPath)}, header = true, auto_detect = false,
+  const fromSql = `read_csv(${str(stagedPath)}, header = true, auto_detect = false,
        delim = ${str(delimiter)}, quote = ${str(quote)}, escape = ${str(quote)}, new_line = '\\n', strict_mode = true,
        columns = {${columnTypes}}, store_rejects = true, rejects_table = ${str(rejectsTable)}, rejects_scan = ${str(rejectsTable + '_scan')},
-       max_line_size = 8388608)`,
-  );
+       max_line_size = 8388608)`;
   const indexOf = (name: string): number => header.indexOf(name);
   return {
     file,
@@ -100,7 +105,9 @@ export async function readCsv(warehouse: Warehouse, connector: Connector, path: 
     bytes: staged.bytes,
     rowsRead: staged.rowsRead,
     blankLines: staged.blankLines,
-    rawTable,
+    fromSql,
+    rawColumns: positional,
+    countsAfterScan: false,
     rejectsTable,
     stagedDelimiter: delimiter,
     early: staged.early,
@@ -110,34 +117,35 @@ export async function readCsv(warehouse: Warehouse, connector: Connector, path: 
   };
 }
 
-export async function readJsonLines(warehouse: Warehouse, connector: Connector, path: string, file: string, stagedPath: string): Promise<RawFile> {
+export async function readJsonLines(_warehouse: Warehouse, connector: Connector, path: string, file: string, stagedPath: string): Promise<RawFile> {
   const staged = await traced(`${file} stage`, () => stageTextFile({ path, displayName: file, stagedPath, format: 'jsonl', encoding: connector.source.encoding, delimiter: ',', quote: '"' }));
   const columns = mappedColumns(connector);
   const paths = columns.map((key) => str(`$.${JSON.stringify(key)}`));
-  const rawTable = nextName('raw');
+  const keyColumns = columns.map((_, i) => `c${i}`);
   const rejectsTable = nextName('rejects');
   // Each line is parsed once: every mapped key is extracted in one call.
-  await warehouse.run(
-    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT __line, __json, __ok, ${columns.map((_, i) => `__values[${i + 1}] AS ${ident(`c${i}`)}`).join(', ')} FROM (
+  const fromSql = `(SELECT __line, __json, __ok, ${keyColumns.map((c, i) => `__values[${i + 1}] AS ${ident(c)}`).join(', ')} FROM (
        SELECT __line, __json, __ok, json_extract_string(CASE WHEN __ok THEN __json END, [${paths.join(', ')}]) AS __values FROM (
          SELECT __line, __json, json_valid(__json) AND starts_with(ltrim(__json), '{') AS __ok
          FROM read_csv(${str(stagedPath)}, header = true, auto_detect = false, delim = ${str(JSONL_SEPARATOR)}, quote = '', escape = '',
            new_line = '\\n', strict_mode = true, columns = {'__line': 'BIGINT', '__json': 'VARCHAR'}, max_line_size = 8388608,
-           store_rejects = true, rejects_table = ${str(rejectsTable)}, rejects_scan = ${str(rejectsTable + '_scan')})))`,
-  );
-  if (staged.rowsRead > 0) {
-    const presence = await warehouse.one<Record<string, number>>(`SELECT ${columns.map((_, i) => `count(${ident(`c${i}`)}) AS k${i}`).join(', ')} FROM ${ident(rawTable)}`);
-    const found = columns.filter((_, i) => (presence?.[`k${i}`] ?? 0) > 0);
-    const problem = missingColumnsError(connector, file, found);
-    if (problem) throw new SourceFileError(file, problem.message.replace(`${file} line 1: `, '').replace('not in the header; the header has', 'in no row; the rows have'));
-  }
+           store_rejects = true, rejects_table = ${str(rejectsTable)}, rejects_scan = ${str(rejectsTable + '_scan')}))))`;
   return {
     file,
     sha256: staged.sha256,
     bytes: staged.bytes,
     rowsRead: staged.rowsRead,
     blankLines: staged.blankLines,
-    rawTable,
+    fromSql,
+    rawColumns: ['__json', ...keyColumns],
+    countsAfterScan: false,
+    afterScan: async (warehouse, typedTable) => {
+      if (staged.rowsRead === 0) return;
+      const presence = await warehouse.one<Record<string, number>>(`SELECT ${keyColumns.map((c, i) => `count(${ident(c)}) AS k${i}`).join(', ')} FROM ${ident(typedTable)}`);
+      const found = columns.filter((_, i) => (presence?.[`k${i}`] ?? 0) > 0);
+      const problem = missingColumnsError(connector, file, found);
+      if (problem) throw new SourceFileError(file, problem.message.replace(`${file} line 1: `, '').replace('not in the header; the header has', 'in no row; the rows have'));
+    },
     rejectsTable,
     stagedDelimiter: JSONL_SEPARATOR,
     early: staged.early,
@@ -158,23 +166,21 @@ export async function readParquet(warehouse: Warehouse, connector: Connector, pa
   const problem = missingColumnsError(connector, file, header);
   if (problem) throw new SourceFileError(file, problem.message.replace(`${file} line 1: `, '').replace('header', 'Parquet schema'));
   const columns = mappedColumns(connector);
-  const rawTable = nextName('raw');
-  await warehouse.run(
-    `CREATE TEMP TABLE ${ident(rawTable)} AS SELECT file_row_number + 1 AS __line,
-       ${columns.map((c, i) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`).join(', ')}
-       FROM read_parquet(${str(path)}, file_row_number = true)`,
-  );
-  const count = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(rawTable)}`);
+  const keyColumns = columns.map((_, i) => `c${i}`);
+  const fromSql = `(SELECT file_row_number + 1 AS __line, ${columns.map((c, i) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(keyColumns[i]!)}`).join(', ')}
+       FROM read_parquet(${str(path)}, file_row_number = true))`;
   return {
     file,
     sha256,
     bytes,
-    rowsRead: count?.n ?? 0,
+    rowsRead: 0,
     blankLines: 0,
-    rawTable,
+    fromSql,
+    rawColumns: keyColumns,
+    countsAfterScan: true,
     early: [],
     column: (name) => ident(`c${columns.indexOf(name)}`),
-    rawLine: reconstructLine(columns.map((_, i) => ident(`c${i}`)), ','),
+    rawLine: reconstructLine(keyColumns.map((c) => ident(c)), ','),
     rowProblem: null,
   };
 }
