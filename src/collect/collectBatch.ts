@@ -5,9 +5,6 @@
  * checked before commit.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
@@ -15,6 +12,7 @@ import { canonicalColumns, ensureCanonicalTable } from './canonicalTables.js';
 import { fieldSql, textColumn, valueColumn } from './fieldExpressions.js';
 import { readCsv, readJsonLines, readParquet, type RawFile } from './rawSources.js';
 import { SourceFileError } from './stageTextFile.js';
+import { removeStaged, stageSources, type StagedSource } from './stageSources.js';
 import { traced } from '../trace.js';
 
 export interface FileAccount {
@@ -37,26 +35,11 @@ export interface BatchResult {
   files: FileAccount[];
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-function stagedPathFor(warehouse: Warehouse, file: string): string {
-  return join(warehouse.tempDir, `staged-${process.pid}-${createHash('sha1').update(file).digest('hex').slice(0, 12)}.csv`);
-}
-
-async function readRaw(warehouse: Warehouse, connector: Connector, dropDir: string, file: string, stagedPath: string): Promise<RawFile> {
-  const path = join(dropDir, file);
+async function readRaw(warehouse: Warehouse, connector: Connector, source: StagedSource): Promise<RawFile> {
   switch (connector.source.format) {
-    case 'csv': return readCsv(warehouse, connector, path, file, stagedPath);
-    case 'jsonl': return readJsonLines(warehouse, connector, path, file, stagedPath);
-    case 'parquet': {
-      const info = await stat(path);
-      if (info.size === 0) throw new SourceFileError(file, 'the file is empty (0 bytes)');
-      return readParquet(warehouse, connector, path, file, await sha256File(path), info.size);
-    }
+    case 'csv': return readCsv(connector, source);
+    case 'jsonl': return readJsonLines(connector, source);
+    case 'parquet': return readParquet(warehouse, connector, source);
   }
 }
 
@@ -150,18 +133,21 @@ export function batchIdFor(connector: Connector, period: string, fileHashes: str
   return `${period}/${connector.id}/${hash.slice(0, 16)}`;
 }
 
-/** Collect one batch. Throws (committing nothing) when a file cannot be read as a whole. */
-export async function collectBatch(warehouse: Warehouse, connector: Connector, period: string, dropDir: string, files: string[]): Promise<BatchResult> {
-  await ensureCanonicalTable(warehouse, connector.schema);
+/**
+ * Collect one batch. Throws (committing nothing) when a file cannot be read as a whole.
+ * `staging` is the batch's files already being staged, when the caller started that ahead.
+ */
+export async function collectBatch(warehouse: Warehouse, connector: Connector, period: string, dropDir: string, files: string[], staging?: Promise<StagedSource[]>): Promise<BatchResult> {
   const raws: RawFile[] = [];
-  const stagedFiles: string[] = [];
   const typedTables: string[] = [];
   const temporaries: string[] = [];
+  let sources: StagedSource[] = [];
   try {
-    for (const file of files) {
-      const stagedPath = stagedPathFor(warehouse, file);
-      stagedFiles.push(stagedPath);
-      const raw = await traced(`${file} read`, () => readRaw(warehouse, connector, dropDir, file, stagedPath));
+    sources = await (staging ?? stageSources(warehouse.tempDir, connector, dropDir, files));
+    await ensureCanonicalTable(warehouse, connector.schema);
+    for (const source of sources) {
+      const file = source.file;
+      const raw = await readRaw(warehouse, connector, source);
       raws.push(raw);
       const typedTable = `typed_${process.pid}_${++typedCounter}`;
       temporaries.push(typedTable, ...(raw.rejectsTable ? [raw.rejectsTable, `${raw.rejectsTable}_scan`] : []));
@@ -197,6 +183,6 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
     };
   } finally {
     await dropTemporaries(warehouse, temporaries);
-    for (const path of stagedFiles) await rm(path, { force: true });
+    await removeStaged(sources);
   }
 }

@@ -9,6 +9,7 @@ import type { Connector, ConnectorSet } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { collectBatch, type BatchResult } from './collectBatch.js';
 import { matchSourceFiles } from './sourceFiles.js';
+import { stageSources, type StagedSource } from './stageSources.js';
 
 export type AttemptStatus = 'loaded' | 'failed' | 'missing';
 
@@ -32,15 +33,33 @@ export function assertPeriod(period: string): void {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error(`period "${period}" is not YYYY-MM`);
 }
 
-export async function collectConnector(warehouse: Warehouse, connector: Connector, period: string, dropDir: string, runId: string): Promise<CollectAttempt> {
+interface Planned {
+  connector: Connector;
+  files: string[];
+  /** The files being staged, started ahead of the batch's turn. */
+  staging?: Promise<StagedSource[]>;
+}
+
+function plan(connector: Connector, period: string, dropDir: string): Planned {
+  return { connector, files: matchSourceFiles(dropDir, connector.source.glob, period) };
+}
+
+/** Start staging a planned batch's files now (Node work that overlaps DuckDB's work on the batch before). */
+function stageAhead(warehouse: Warehouse, planned: Planned | undefined, dropDir: string): void {
+  if (!planned || planned.files.length === 0) return;
+  planned.staging = stageSources(warehouse.tempDir, planned.connector, dropDir, planned.files);
+  planned.staging.catch(() => undefined); // reported when the batch's turn comes
+}
+
+export async function collectConnector(warehouse: Warehouse, connector: Connector, period: string, dropDir: string, runId: string, planned = plan(connector, period, dropDir)): Promise<CollectAttempt> {
   const started = new Date();
-  const files = matchSourceFiles(dropDir, connector.source.glob, period);
+  const files = planned.files;
   let attempt: CollectAttempt;
   if (files.length === 0) {
     attempt = { connector: connector.id, status: 'missing', files, error: `no file matches ${connector.source.glob} for ${period}` };
   } else {
     try {
-      attempt = { connector: connector.id, status: 'loaded', files, batch: await collectBatch(warehouse, connector, period, dropDir, files) };
+      attempt = { connector: connector.id, status: 'loaded', files, batch: await collectBatch(warehouse, connector, period, dropDir, files, planned.staging) };
     } catch (error) {
       attempt = { connector: connector.id, status: 'failed', files, error: (error as Error).message };
     }
@@ -67,6 +86,11 @@ export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, per
     await recordAttempt(warehouse, runId, period, attempt, new Date());
     attempts.push(attempt);
   }
-  for (const connector of set.connectors) attempts.push(await collectConnector(warehouse, connector, period, dropDir, runId));
+  const plans = set.connectors.map((connector) => plan(connector, period, dropDir));
+  stageAhead(warehouse, plans[0], dropDir);
+  for (const [i, planned] of plans.entries()) {
+    stageAhead(warehouse, plans[i + 1], dropDir);
+    attempts.push(await collectConnector(warehouse, planned.connector, period, dropDir, runId, planned));
+  }
   return { runId, period, attempts };
 }

@@ -7,8 +7,8 @@
 import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
-import { JSONL_SEPARATOR, SourceFileError, stageTextFile, type EarlyQuarantine } from './stageTextFile.js';
-import { traced } from '../trace.js';
+import type { StagedSource } from './stageSources.js';
+import { JSONL_SEPARATOR, SourceFileError, type EarlyQuarantine } from './stageTextFile.js';
 
 export interface RawFile {
   file: string;
@@ -85,9 +85,11 @@ function reconstructLine(columns: string[], delimiter: string): string {
   return `concat_ws(${str(delimiter)}, ${cells.join(', ')})`;
 }
 
-export async function readCsv(warehouse: Warehouse, connector: Connector, path: string, file: string, stagedPath: string): Promise<RawFile> {
-  const { delimiter, quote, encoding } = connector.source;
-  const staged = await traced(`${file} stage`, () => stageTextFile({ path, displayName: file, stagedPath, format: 'csv', encoding, delimiter, quote }));
+export function readCsv(connector: Connector, source: StagedSource): RawFile {
+  const { delimiter, quote } = connector.source;
+  const { file } = source;
+  const staged = source.text!;
+  const stagedPath = staged.stagedPath;
   const header = splitCsvLine(staged.headerLine!, delimiter, quote);
   const problem = missingColumnsError(connector, file, header, staged.encodingHint ?? '');
   if (problem) throw problem;
@@ -117,8 +119,10 @@ export async function readCsv(warehouse: Warehouse, connector: Connector, path: 
   };
 }
 
-export async function readJsonLines(_warehouse: Warehouse, connector: Connector, path: string, file: string, stagedPath: string): Promise<RawFile> {
-  const staged = await traced(`${file} stage`, () => stageTextFile({ path, displayName: file, stagedPath, format: 'jsonl', encoding: connector.source.encoding, delimiter: ',', quote: '"' }));
+export function readJsonLines(connector: Connector, source: StagedSource): RawFile {
+  const { file } = source;
+  const staged = source.text!;
+  const stagedPath = staged.stagedPath;
   const columns = mappedColumns(connector);
   const paths = columns.map((key) => str(`$.${JSON.stringify(key)}`));
   const keyColumns = columns.map((_, i) => `c${i}`);
@@ -155,7 +159,9 @@ export async function readJsonLines(_warehouse: Warehouse, connector: Connector,
   };
 }
 
-export async function readParquet(warehouse: Warehouse, connector: Connector, path: string, file: string, sha256: string, bytes: number): Promise<RawFile> {
+export async function readParquet(warehouse: Warehouse, connector: Connector, source: StagedSource): Promise<RawFile> {
+  const { file, path } = source;
+  const { sha256, bytes } = source.parquet!;
   let described: { column_name: string }[];
   try {
     described = await warehouse.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(${str(path)})`);
