@@ -147,12 +147,25 @@ export async function checkBatch(warehouse: Warehouse, connector: Connector, per
   return results;
 }
 
-/** Check every connector's batch for the period. Rules reference other datasets by schema name. */
-export async function checkPeriod(warehouse: Warehouse, connectors: Connector[], period: string): Promise<Map<string, RuleResult[] | null>> {
+/**
+ * Check every connector's batch for the period, `concurrency` batches at a time on their own
+ * connections (each batch's results are its own rows). Rules reference other datasets by schema name.
+ */
+export async function checkPeriod(warehouse: Warehouse, connectors: Connector[], period: string, concurrency = 2): Promise<Map<string, RuleResult[] | null>> {
   const tables = new Map(connectors.map((c) => [c.schema.name, c.schema.table]));
+  const rules = new Map(connectors.map((c) => [c.id, rulesFor(c, (s) => tables.get(s))]));
   const out = new Map<string, RuleResult[] | null>();
-  for (const connector of connectors) {
-    out.set(connector.id, await checkBatch(warehouse, connector, period, rulesFor(connector, (s) => tables.get(s))));
+  const queue = [...connectors];
+  const worker = async (connection: Warehouse) => {
+    for (let connector = queue.shift(); connector; connector = queue.shift()) {
+      out.set(connector.id, await checkBatch(connection, connector, period, rules.get(connector.id)!));
+    }
+  };
+  const forks = await Promise.all(Array.from({ length: Math.max(0, concurrency - 1) }, () => warehouse.fork()));
+  try {
+    await Promise.all([warehouse, ...forks].map(worker));
+  } finally {
+    for (const fork of forks) fork.close();
   }
-  return out;
+  return new Map(connectors.map((c) => [c.id, out.get(c.id) ?? null]));
 }

@@ -53,8 +53,13 @@ async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile
   const texts = pieces.map((p) => `${p.sql.text} AS ${ident(textColumn(p.reader))}`);
   const values = pieces.map((p) => `${p.sql.value} AS ${ident(valueColumn(p.reader))}`);
   const errors = ['__row_problem', ...pieces.map((p) => p.sql.error)].filter((e): e is string => e !== null);
+  // Only what the inserts need is kept: raw columns (for quarantined lines), values, originals.
+  const kept = [
+    '__line', ...raw.rawColumns.map((c) => ident(c)), ...pieces.map((p) => ident(valueColumn(p.reader))),
+    ...pieces.filter((p) => p.sql.keepOriginal).map((p) => ident(textColumn(p.reader))),
+  ];
   await warehouse.run(`CREATE TEMP TABLE ${ident(typedTable)} AS
-    SELECT *, concat_ws('; ', ${errors.join(', ')}) AS __errors FROM (
+    SELECT ${kept.join(', ')}, concat_ws('; ', ${errors.join(', ')}) AS __errors FROM (
       SELECT *, ${values.join(', ')} FROM (
         SELECT __line, ${raw.rawColumns.map((c) => ident(c)).join(', ')}, ${raw.rowProblem ?? 'CAST(NULL AS VARCHAR)'} AS __row_problem, ${texts.join(', ')}
         FROM ${raw.fromSql}

@@ -43,7 +43,13 @@ export class Warehouse {
     readonly dataDir: string,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    private readonly owner = true,
   ) {}
+
+  /** Another connection to the same database, for work that runs beside this one's. */
+  async fork(): Promise<Warehouse> {
+    return new Warehouse(this.dataDir, this.instance, await this.instance.connect(), false);
+  }
 
   static async open(dataDir: string, options: WarehouseOptions = {}): Promise<Warehouse> {
     mkdirSync(dataDir, { recursive: true });
@@ -101,6 +107,6 @@ export class Warehouse {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.owner) this.instance.closeSync();
   }
 }
