@@ -66,6 +66,7 @@ export class Warehouse {
     const warehouse = new Warehouse(dataDir, instance, connection);
     for (const statement of readPipelineSql('warehouse/metadata.sql')) await connection.run(statement);
     await installIdentifierMacros(connection);
+    for (const statement of readPipelineSql('macros/names.sql')) await connection.run(statement);
     return warehouse;
   }
 
