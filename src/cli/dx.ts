@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
+import { registerPublishCommand } from './commands/publish.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerFixturesCommand(program);
   registerCycleCommand(program);
   registerReportCommand(program);
+  registerPublishCommand(program);
   registerServeCommand(program);
   return program;
 }

@@ -20,10 +20,7 @@ export function connectorsFrom(options: DataOptions): ConnectorSet {
   return loadConnectorSet(options.connectors ? resolve(options.connectors) : CONNECTORS_DIR);
 }
 
-/** Every connector id, the broken manifests' too. */
-export function connectorIds(set: ConnectorSet): string[] {
-  return [...set.connectors.map((c) => c.id), ...set.broken.map((b) => b.id)];
-}
+export { connectorIdsOf as connectorIds } from '../cycle/runCycle.js';
 
 export async function withWarehouse<T>(options: DataOptions, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
   const warehouse = await Warehouse.open(resolve(options.data));

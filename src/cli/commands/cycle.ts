@@ -15,7 +15,7 @@ export function registerCycleCommand(program: Command): void {
   withDataOptions(
     program
       .command('cycle')
-      .description('Run the monthly cycle for a period: collect every department\'s files, check them (and the later steps)')
+      .description('Run the monthly cycle for a period: collect every department\'s files, check them, govern them into the views, publish')
       .addOption(periodOption())
       .requiredOption('--source <dir>', 'the period\'s drop folder, where departments put their files')
       .addOption(new Option('--until <step>', 'stop after this step').choices([...CYCLE_STEPS]))

@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { checksReport, renderChecksReport } from '../../report/checksReport.js';
 import { failingRows, quarantinedRows } from '../../report/drillDown.js';
 import { renderTable } from '../../report/textTable.js';
+import { reconciliationReport } from '../../report/reconciliationReport.js';
+import { reconciliationCsv, renderReconciliation } from '../../report/renderReconciliation.js';
 import { connectorIds, connectorsFrom, periodOption, withDataOptions, withWarehouse, type DataOptions } from '../options.js';
 
 interface ReportOptions extends DataOptions {
@@ -59,4 +61,17 @@ export function registerReportCommand(program: Command): void {
         print(options.format, rows as unknown as Array<Record<string, unknown>>, ['connector', 'rule_id', 'file', 'line', 'value', 'detail']);
       });
     });
+  withDataOptions(
+    report
+      .command('reconciliation')
+      .description('Per department, conflicts between departments, ID repairs, orphans, duplicates, month-over-month changes, view hashes')
+      .addOption(periodOption())
+      .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table')),
+  ).action(async (options: Omit<ReportOptions, 'format'> & { format: 'json' | 'csv' | 'table' }) => {
+    await withWarehouse(options, async (warehouse) => {
+      const result = await reconciliationReport(warehouse, options.period, connectorIds(connectorsFrom(options)));
+      const text = options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : options.format === 'csv' ? reconciliationCsv(result) : `${renderReconciliation(result)}\n`;
+      process.stdout.write(text);
+    });
+  });
 }
