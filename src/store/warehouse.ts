@@ -29,13 +29,17 @@ export function readPipelineSql(relativePath: string): string[] {
   return sqlStatements(readFileSync(join(PIPELINES_DIR, relativePath), 'utf8'));
 }
 
-/** BIGINT as number (counts here stay far below 2^53), timestamps as ISO strings. */
+/** BIGINT as number (counts here stay far below 2^53), timestamps as ISO strings, at any depth. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
 function plainRow(row: Record<string, unknown>): Row {
-  const out: Row = {};
-  for (const [key, value] of Object.entries(row)) {
-    out[key] = typeof value === 'bigint' ? Number(value) : value instanceof Date ? value.toISOString() : value;
-  }
-  return out;
+  return plain(row) as Row;
 }
 
 export class Warehouse {
