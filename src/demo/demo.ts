@@ -9,6 +9,9 @@ import { loadConnectorSet } from '../connectors/manifest.js';
 import { runCycle } from '../cycle/runCycle.js';
 import { generateCity } from '../fixtures/city.js';
 import { checksReport, renderChecksReport } from '../report/checksReport.js';
+import { reconciliationReport } from '../report/reconciliationReport.js';
+import { renderReconciliation } from '../report/renderReconciliation.js';
+import { connectorIdsOf } from '../cycle/runCycle.js';
 import { startServer } from '../server.js';
 import { Warehouse } from '../store/warehouse.js';
 
@@ -31,13 +34,15 @@ try {
       await generateCity({ persons, seed, period, out: drop });
     }
     const started = Date.now();
-    const result = await runCycle(warehouse, set, { period, source: drop, until: 'check' });
+    const result = await runCycle(warehouse, set, { period, source: drop });
     const loaded = result.collect.attempts.filter((a) => a.status === 'loaded').length;
-    say(`Cycle ${period}: ${loaded} of ${result.collect.attempts.length} batches collected and checked in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    say(`Cycle ${period}: ${loaded} of ${result.collect.attempts.length} batches collected, checked and governed in ${((Date.now() - started) / 1000).toFixed(1)} s; ${result.publication && 'refused' in result.publication ? 'not published (blocking findings)' : 'published'}.`);
   }
   const latest = periods[periods.length - 1]!;
   say();
-  say(renderChecksReport(await checksReport(warehouse, latest, set.connectors.map((c) => c.id))));
+  say(renderChecksReport(await checksReport(warehouse, latest, connectorIdsOf(set))));
+  say();
+  say(renderReconciliation(await reconciliationReport(warehouse, latest, connectorIdsOf(set))));
 } finally {
   warehouse.close();
 }
@@ -53,7 +58,9 @@ The API is on http://127.0.0.1:${port} (Ctrl-C to stop). Try:
   npm run dx -- report checks --period ${latest} --data ${data} --format json
   npm run dx -- report quarantine --period ${latest} --data ${data}
   npm run dx -- report failures --period ${latest} --data ${data} --rule format:id_number
-  npm run dx -- cycle --period ${latest} --source ${shown(join(root, 'drop', latest))} --data ${data} --until check
+  npm run dx -- report reconciliation --period ${latest} --data ${data} --format json
+  npm run dx -- publish --period ${latest} --data ${data} --override-reason "demo data: faults planted on purpose"
+  npm run dx -- cycle --period ${latest} --source ${shown(join(root, 'drop', latest))} --data ${data}
 
 The departments' files are in ${shown(join(root, 'drop'))}, one folder per period, with the faults the
 generator planted listed in truth.json.`);
