@@ -17,7 +17,7 @@ SELECT
     'registration': {'department': 'market-supervision', 'batch': e.batch_id, 'file': e.file, 'line': e.line, 'updated': e.status_date},
     'tax': CASE WHEN t.uscc IS NOT NULL THEN {'department': 'tax', 'batch': t.batch_id, 'file': t.file, 'line': t.line, 'updated': NULL::DATE} END
   } AS provenance,
-  coalesce((SELECT list(DISTINCT c.kind ORDER BY c.kind) FROM int_conflicts AS c WHERE c.subject_type = 'entity' AND c.subject_id = e.uscc), []) AS conflicts
+  coalesce(c.kinds, []) AS conflicts
 FROM int_entities AS e
 LEFT JOIN int_taxpayers AS t ON t.uscc = e.uscc
 LEFT JOIN int_known_persons AS k ON k.id = e.legal_representative_id
@@ -27,3 +27,6 @@ LEFT JOIN (
   SELECT party_uscc, count(*) AS penalty_count, sum(fine_amount) AS penalty_total
   FROM administrative_penalty WHERE _period = $period AND party_uscc IS NOT NULL GROUP BY party_uscc
 ) AS pen ON pen.party_uscc = e.uscc
+LEFT JOIN (
+  SELECT subject_id, list(DISTINCT kind ORDER BY kind) AS kinds FROM int_conflicts WHERE subject_type = 'entity' GROUP BY subject_id
+) AS c ON c.subject_id = e.uscc

@@ -23,7 +23,7 @@ SELECT
     'allowance': CASE WHEN a.id IS NOT NULL THEN {'department': 'civil-affairs', 'batch': a.batch_id, 'file': a.file, 'line': a.line, 'updated': NULL::DATE} END,
     'pension': CASE WHEN pen.batch_id IS NOT NULL THEN {'department': 'social-security', 'batch': pen.batch_id, 'file': pen.file, 'line': pen.line, 'updated': NULL::DATE} END
   } AS provenance,
-  coalesce((SELECT list(DISTINCT c.kind ORDER BY c.kind) FROM int_conflicts AS c WHERE c.subject_type = 'person' AND c.subject_id = k.id), []) AS conflicts
+  coalesce(c.kinds, []) AS conflicts
 FROM int_known_persons AS k
 LEFT JOIN int_deaths AS d ON d.id = k.id
 LEFT JOIN int_marital AS m ON m.id = k.id
@@ -31,3 +31,6 @@ LEFT JOIN int_disability AS dis ON dis.id = k.id
 LEFT JOIN int_allowance AS a ON a.id = k.id
 LEFT JOIN int_pension AS pen ON pen.id = k.id
 LEFT JOIN int_property AS prop ON prop.owner_type = 'person' AND prop.owner = k.id
+LEFT JOIN (
+  SELECT subject_id, list(DISTINCT kind ORDER BY kind) AS kinds FROM int_conflicts WHERE subject_type = 'person' GROUP BY subject_id
+) AS c ON c.subject_id = k.id

@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS published_periods (
   published_by VARCHAR NOT NULL,
   -- Set when a steward published despite error-level check failures: why.
   override_reason VARCHAR,
-  blocking_findings VARCHAR[],
+  blocking_findings VARCHAR,  -- JSON array of the findings overridden
   population_view_sha256 VARCHAR NOT NULL,
   legal_entity_view_sha256 VARCHAR NOT NULL
 );

@@ -3,7 +3,6 @@
  * error-level check failures (or failed or missing batches), unless a steward overrides with a
  * recorded reason.
  */
-import { listValue } from '@duckdb/node-api';
 import type { Warehouse } from '../store/warehouse.js';
 import { checksReport } from '../report/checksReport.js';
 
@@ -35,7 +34,7 @@ export async function publishPeriod(warehouse: Warehouse, connectorIds: string[]
   await warehouse.transaction(async () => {
     await warehouse.run(`DELETE FROM published_periods WHERE period = ?`, [options.period]);
     await warehouse.run(`INSERT INTO published_periods VALUES (?, now(), ?, ?, ?, ?, ?)`, [
-      options.period, options.publishedBy, blocking.length > 0 ? reason! : null, listValue(blocking), governed.population_view_sha256, governed.legal_entity_view_sha256,
+      options.period, options.publishedBy, blocking.length > 0 ? reason! : null, JSON.stringify(blocking), governed.population_view_sha256, governed.legal_entity_view_sha256,
     ]);
   });
   return { period: options.period, overridden: blocking.length > 0, blocking };
