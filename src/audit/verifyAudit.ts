@@ -1,0 +1,98 @@
+/**
+ * Verify audit chains: every record well formed, unchanged (its hash), in place (seq 1, 2, 3, ...)
+ * and linked to the record before it (prevHash). Files are streamed line by line. The first bad
+ * record of each chain is named; a chain is only as trustworthy as its first break.
+ */
+import { readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { GENESIS_HASH, parseRecordLine, type AuditRecord } from './auditRecord.js';
+import { readLines, type Line } from './lines.js';
+
+export interface BadRecord {
+  line: number;
+  seq: number | null;
+  problem: string;
+}
+
+export interface ChainVerification {
+  chain: string;
+  file: string;
+  records: number;
+  ok: boolean;
+  /** seq and hash of the last record, when the chain verified; worth keeping elsewhere (see docs/audit.md). */
+  head?: { seq: number; hash: string };
+  firstBad?: BadRecord;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  chains: ChainVerification[];
+}
+
+/** The chain log files in a directory, sorted by name. A missing directory holds none. */
+export async function chainFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => name.endsWith('.log')).sort().map((name) => join(dir, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+interface Expected {
+  chain: string;
+  seq: number;
+  prevHash: string;
+}
+
+/** What is wrong with one record where `expected` was due, in plain words, or null. */
+export function linkProblem(record: AuditRecord, expected: Expected): string | null {
+  if (record.chain !== expected.chain) return `the record belongs to chain "${record.chain}", not "${expected.chain}"`;
+  if (record.seq > expected.seq) return `seq ${record.seq} where ${expected.seq} was due: ${record.seq - expected.seq} record(s) missing (deleted)`;
+  if (record.seq < expected.seq) return `seq ${record.seq} where ${expected.seq} was due: records out of order (swapped, moved or duplicated)`;
+  if (record.prevHash !== expected.prevHash) return 'prevHash is not the previous record\'s hash: a record before it was changed, removed or reordered';
+  return null;
+}
+
+/** The seq a damaged line claims, if it can be read at all, to help find it. */
+function claimedSeq(text: string): number | null {
+  const match = /"seq":(\d+)/.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+/** Check one line where `expected` is due: the record it holds, or what is wrong with it. */
+function checkLine(line: Line, expected: Expected): { record: AuditRecord } | { bad: BadRecord } {
+  if (!line.terminated) return { bad: { line: line.number, seq: claimedSeq(line.text), problem: 'truncated: the last line has no newline (an unfinished or cut-off write)' } };
+  const parsed = parseRecordLine(line.text);
+  if ('problem' in parsed) return { bad: { line: line.number, seq: claimedSeq(line.text), problem: parsed.problem } };
+  const problem = linkProblem(parsed.record, expected);
+  return problem ? { bad: { line: line.number, seq: parsed.record.seq, problem } } : parsed;
+}
+
+/** Verify one chain file; the chain's name is the file's name without `.log`. */
+export async function verifyChainFile(file: string): Promise<ChainVerification> {
+  const chain = basename(file, '.log');
+  const expected: Expected = { chain, seq: 1, prevHash: GENESIS_HASH };
+  let records = 0;
+  let firstBad: BadRecord | undefined;
+  for await (const line of readLines(file)) {
+    records++;
+    if (firstBad) continue; // past the first break only lines are counted
+    const checked = checkLine(line, expected);
+    if ('bad' in checked) {
+      firstBad = checked.bad;
+      continue;
+    }
+    expected.seq = checked.record.seq + 1;
+    expected.prevHash = checked.record.hash;
+  }
+  if (firstBad) return { chain, file, records, ok: false, firstBad };
+  return { chain, file, records, ok: true, ...(records > 0 ? { head: { seq: expected.seq - 1, hash: expected.prevHash } } : {}) };
+}
+
+/** Verify every chain (`*.log`) in an audit directory. */
+export async function verifyAuditDir(dir: string): Promise<AuditVerification> {
+  const chains: ChainVerification[] = [];
+  for (const file of await chainFiles(dir)) chains.push(await verifyChainFile(file));
+  return { ok: chains.every((c) => c.ok), chains };
+}
