@@ -2,10 +2,11 @@
  * Collect + check on a generated city against DuckDB's own readers of the same files, in the
  * same run: wall time, rows per second, peak memory, and the ratio.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { measureNode, type Measured } from './childProcess.js';
+import { ensureCity } from './cycleScale.js';
 
 const DX = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'dx.js');
 const BASELINE = join(PROJECT_ROOT, 'dist', 'bench', 'baselineReadCsv.js');
@@ -24,12 +25,7 @@ const secs = (m: Measured) => m.seconds.toFixed(1);
 const perSecond = (rows: number, m: Measured) => Math.round(rows / m.seconds).toLocaleString('en-US');
 
 export async function benchCollectCheck(workDir: string, persons: number, period = '2026-11', seed = 20261101): Promise<CollectCheckResult> {
-  const drop = join(workDir, `city-${persons}-${seed}`, period);
-  let generate: Measured | undefined;
-  if (!existsSync(join(drop, 'truth.json'))) {
-    mkdirSync(drop, { recursive: true });
-    generate = await measureNode(DX, ['fixtures', '--persons', String(persons), '--seed', String(seed), '--period', period, '--out', drop]);
-  }
+  const { drop, generated: generate } = await ensureCity(workDir, persons, period, seed);
   const baselineDb = join(workDir, 'baseline.duckdb');
   rmSync(baselineDb, { force: true });
   const baseline = await measureNode(BASELINE, [period, drop, baselineDb]);
