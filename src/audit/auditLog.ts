@@ -90,6 +90,7 @@ export class AuditLog {
   private unsynced = false;
   private syncTimer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> = Promise.resolve();
+  private counts = { appended: 0, writes: 0, syncs: 0 };
 
   private constructor(
     readonly file: string,
@@ -126,6 +127,11 @@ export class AuditLog {
     return { seq: this.seq, hash: this.prevHash };
   }
 
+  /** Records written, the writes that carried them and the flushes to disk since open: shows group commit at work. */
+  get stats(): { appended: number; writes: number; syncs: number } {
+    return { ...this.counts };
+  }
+
   /** Record one access. Resolves with the stored record once its line has been written to the file. */
   append(entry: AuditEntry): Promise<AuditRecord> {
     if (this.failure) return Promise.reject(new AuditUnavailableError(this.failure.message, { cause: this.failure.cause }));
@@ -158,6 +164,8 @@ export class AuditLog {
         break;
       }
       this.size += bytes.length;
+      this.counts.appended += batch.length;
+      this.counts.writes++;
       this.unsynced = true;
       this.scheduleSync();
       for (const pending of batch) pending.resolve(pending.record);
@@ -192,6 +200,7 @@ export class AuditLog {
     this.unsynced = false;
     try {
       await this.handle.datasync();
+      this.counts.syncs++;
     } catch (error) {
       await this.fail(error as Error, []);
     }

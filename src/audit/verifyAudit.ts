@@ -48,7 +48,11 @@ interface Expected {
 /** What is wrong with one record where `expected` was due, in plain words, or null. */
 export function linkProblem(record: AuditRecord, expected: Expected): string | null {
   if (record.chain !== expected.chain) return `the record belongs to chain "${record.chain}", not "${expected.chain}"`;
-  if (record.seq > expected.seq) return `seq ${record.seq} where ${expected.seq} was due: ${record.seq - expected.seq} record(s) missing (deleted)`;
+  if (record.seq > expected.seq) {
+    // From here alone a deletion and a record moved later look the same, so both are said.
+    const missing = record.seq - expected.seq === 1 ? `record ${expected.seq} is` : `records ${expected.seq} to ${record.seq - 1} are`;
+    return `seq ${record.seq} where ${expected.seq} was due: ${missing} missing here (deleted or moved)`;
+  }
   if (record.seq < expected.seq) return `seq ${record.seq} where ${expected.seq} was due: records out of order (swapped, moved or duplicated)`;
   if (record.prevHash !== expected.prevHash) return 'prevHash is not the previous record\'s hash: a record before it was changed, removed or reordered';
   return null;
