@@ -1,18 +1,83 @@
 /**
- * The exchange's HTTP API as a Fastify plugin: the server (server.ts) and the tests register
- * the same thing. Every route declares its JSON Schema.
+ * The exchange's HTTP API as a Fastify plugin: the server (server.ts) and the tests register the
+ * same thing. Every route declares its JSON Schema; the OpenAPI document is generated from them.
  */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import { AuditLog } from './audit/auditLog.js';
+import { AccessStore } from './share/accessStore.js';
+import { SnapshotHolder } from './share/servingSnapshot.js';
+import { exchangePipeline } from './plugins/exchange.js';
+import { metrics } from './plugins/metrics.js';
 import { healthRoutes } from './routes/health.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { personRoutes } from './routes/persons.js';
+import { entityRoutes } from './routes/entities.js';
+import { grantRoutes } from './routes/grants.js';
+import { auditDirOf, auditRoutes } from './routes/audit.js';
+import { extractRoutes } from './routes/extracts.js';
 
 export interface AppOptions {
   dataDir: string;
+  /** This process's audit chain; one per API process (default: host name and pid). */
+  auditChain?: string;
+  /** Requests per minute per client (or per address when unauthenticated). */
+  rateLimit?: number;
+  /** How often to look for a newly published snapshot, in ms. */
+  snapshotPollMs?: number;
 }
 
 export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, options) => {
+  const auditDir = auditDirOf(options.dataDir);
+  const chain = options.auditChain ?? `${hostname()}-${process.pid}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   fastify.decorate('dataDir', options.dataDir);
+  fastify.decorate('access', new AccessStore(join(options.dataDir, 'access')));
+  fastify.decorate('auditLog', await AuditLog.open(auditDir, chain));
+  const snapshots = new SnapshotHolder(options.dataDir, (message) => fastify.log.info(message));
+  fastify.decorate('snapshots', snapshots);
+  await snapshots.refresh();
+  snapshots.watch(options.snapshotPollMs ?? 500);
+  fastify.addHook('onClose', async () => {
+    snapshots.close();
+    await fastify.auditLog.close();
+  });
+
+  await fastify.register(helmet, { contentSecurityPolicy: false });
+  await fastify.register(underPressure, { maxEventLoopDelay: 1000, maxHeapUsedBytes: 0, maxRssBytes: 0, retryAfter: 5, exposeStatusRoute: false });
+  await fastify.register(swagger, {
+    openapi: {
+      info: { title: 'Data exchange API', version: '1', description: 'Authorised lookups, verifications and extracts of the population and legal-entity registers. Every request states its purpose and is audited.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+  await fastify.register(metrics);
+  await fastify.register(exchangePipeline);
+  await fastify.register(rateLimit, {
+    max: options.rateLimit ?? 6000,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => request.client?.id ?? request.ip,
+    allowList: (request) => !request.url.startsWith('/v1/'),
+  });
   await fastify.register(healthRoutes);
+  await fastify.register(catalogRoutes);
+  await fastify.register(personRoutes);
+  await fastify.register(entityRoutes);
+  await fastify.register(grantRoutes);
+  await fastify.register(auditRoutes, { auditDir });
+  await fastify.register(extractRoutes);
 };
+
+/** The app with its decorations visible to the caller (tests and the server). */
+export const exchangeApp = fp(app, { name: 'exchange-app' });
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -2,6 +2,8 @@
 /** dx: the exchange's command line. Each command lives in its own file under commands/. */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerAccessCommands } from './commands/access.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
 import { registerPublishCommand } from './commands/publish.js';
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerPublishCommand(program);
   registerServeCommand(program);
+  registerAccessCommands(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Warehouse } from '../store/warehouse.js';
 import { checksReport } from '../report/checksReport.js';
+import { exportSnapshot, type SnapshotPointer } from '../share/publishedSnapshot.js';
 
 export class PublishRefusedError extends Error {
   constructor(readonly period: string, readonly blocking: string[]) {
@@ -22,6 +23,7 @@ export interface Publication {
   period: string;
   overridden: boolean;
   blocking: string[];
+  snapshot: SnapshotPointer;
 }
 
 export async function publishPeriod(warehouse: Warehouse, connectorIds: string[], options: PublishOptions): Promise<Publication> {
@@ -37,5 +39,7 @@ export async function publishPeriod(warehouse: Warehouse, connectorIds: string[]
       options.period, options.publishedBy, blocking.length > 0 ? reason! : null, JSON.stringify(blocking), governed.population_view_sha256, governed.legal_entity_view_sha256,
     ]);
   });
-  return { period: options.period, overridden: blocking.length > 0, blocking };
+  // The record first: a snapshot without a publication record is never pointed at.
+  const snapshot = await exportSnapshot(warehouse, options.period);
+  return { period: options.period, overridden: blocking.length > 0, blocking, snapshot };
 }

@@ -1,0 +1,84 @@
+/**
+ * Grants and conditional-sharing requests: a client sees its own; a provider department decides
+ * on requests for its resources, approving or refusing with a reason. Every decision is audited.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Grant } from '../share/accessStore.js';
+import { catalogResource } from '../share/catalog.js';
+import { decideGrant, GrantError, requestGrant } from '../share/grants.js';
+import { HttpError, requireRole } from '../plugins/exchange.js';
+import { errorResponses } from './schemas.js';
+
+const grantSchema = {
+  type: 'object',
+  required: ['id', 'client', 'resource', 'fields', 'purposes', 'expiresAt', 'status'],
+  properties: {
+    id: { type: 'string' }, client: { type: 'string' }, resource: { type: 'string' },
+    fields: { type: 'object', additionalProperties: { enum: ['full', 'masked'] } },
+    purposes: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string' },
+    status: { enum: ['active', 'pending', 'refused', 'revoked'] }, legalBasis: { type: 'string' },
+    requestedAt: { type: 'string' }, decidedBy: { type: 'string' }, decidedAt: { type: 'string' }, reason: { type: 'string' },
+  },
+} as const;
+
+function asHttp(error: unknown): never {
+  if (error instanceof GrantError) throw new HttpError(error.statusCode, 'grant_error', error.message);
+  throw error;
+}
+
+export const grantRoutes: FastifyPluginAsync = async (fastify) => {
+  fastify.get('/v1/grants', {
+    schema: { summary: 'Grants and requests the caller may see', tags: ['grants'], response: { 200: { type: 'object', required: ['grants'], properties: { grants: { type: 'array', items: grantSchema } } }, ...errorResponses } },
+  }, async (request) => {
+    request.auditNote = { resource: 'grants', action: 'list' };
+    const client = requireRole(request, 'department', 'provider', 'steward', 'auditor');
+    const all = fastify.access.read().grants;
+    const visible = client.roles.includes('steward') || client.roles.includes('auditor')
+      ? all
+      : all.filter((g) => g.client === client.id || (client.roles.includes('provider') && catalogResource(g.resource)?.provider === client.department));
+    return { grants: visible };
+  });
+
+  fastify.post<{ Body: { resource: string; fields: Grant['fields']; purposes: string[]; legal_basis: string; expires_at: string } }>('/v1/requests', {
+    schema: {
+      summary: 'Apply for a conditional resource, stating purpose and legal basis', tags: ['grants'],
+      body: {
+        type: 'object', required: ['resource', 'fields', 'purposes', 'legal_basis', 'expires_at'], additionalProperties: false,
+        properties: {
+          resource: { type: 'string' }, fields: { type: 'object', additionalProperties: { enum: ['full', 'masked'] } },
+          purposes: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, legal_basis: { type: 'string', minLength: 1 }, expires_at: { type: 'string' },
+        },
+      },
+      response: { 201: grantSchema, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    request.auditNote = { resource: 'grants', action: 'request', subjects: [request.body.resource] };
+    const client = requireRole(request, 'department');
+    const grant = await requestGrant(fastify.access, {
+      client: client.id, resource: request.body.resource, fields: request.body.fields, purposes: request.body.purposes,
+      legalBasis: request.body.legal_basis, expiresAt: request.body.expires_at,
+    }).catch(asHttp);
+    request.auditNote.subjects = [grant.id];
+    return reply.code(201).send(grant);
+  });
+
+  for (const decision of ['approve', 'refuse'] as const) {
+    fastify.post<{ Params: { id: string }; Body: { reason?: string } }>(`/v1/requests/:id/${decision}`, {
+      schema: {
+        summary: decision === 'approve' ? 'Approve a pending request (the providing department)' : 'Refuse a pending request, giving the reason', tags: ['grants'],
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        body: { type: 'object', additionalProperties: false, ...(decision === 'refuse' ? { required: ['reason'] } : {}), properties: { reason: { type: 'string', minLength: 1 } } },
+        response: { 200: grantSchema, ...errorResponses },
+      },
+    }, async (request) => {
+      request.auditNote = { resource: 'grants', action: decision, subjects: [request.params.id], reason: request.body?.reason };
+      const client = requireRole(request, 'provider', 'steward');
+      const pending = fastify.access.read().grants.find((g) => g.id === request.params.id);
+      const provider = pending && catalogResource(pending.resource)?.provider;
+      if (pending && !client.roles.includes('steward') && provider !== client.department) {
+        throw new HttpError(403, 'not_provider', `only ${provider} decides on requests for ${pending.resource}`);
+      }
+      return decideGrant(fastify.access, request.params.id, { approve: decision === 'approve', by: client.id, reason: request.body?.reason }).catch(asHttp);
+    });
+  }
+};

@@ -1,0 +1,98 @@
+/** Lookups about persons: one record, a batch, yes/no verifications, and a person's access history. */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { normaliseResidentId, residentIdProblem } from '../ids/residentId.js';
+import { catalogResource } from '../share/catalog.js';
+import { disclose, PERSON_QUESTIONS } from '../share/disclose.js';
+import type { ServingSnapshot } from '../share/servingSnapshot.js';
+import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
+import { disclosureSchema, errorResponses, purposeQuery } from './schemas.js';
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 40 } } } as const;
+
+export function servingSnapshot(request: FastifyRequest): ServingSnapshot {
+  const snapshot = request.server.snapshots.current();
+  if (!snapshot) throw new HttpError(503, 'no_snapshot', 'no period has been published yet');
+  return snapshot;
+}
+
+/** The normal form of a requested ID number, or a 400 saying what is wrong with it. */
+export function validIdNumber(raw: string): string {
+  const id = normaliseResidentId(raw);
+  const problem = residentIdProblem(id);
+  if (problem) throw new HttpError(400, 'invalid_id_number', `"${raw}" is not a valid citizen ID number: ${problem}`);
+  return id;
+}
+
+export const personRoutes: FastifyPluginAsync = async (fastify) => {
+  const population = catalogResource('population')!;
+
+  fastify.get<{ Params: { id: string }; Querystring: { purpose?: string } }>('/v1/persons/:id', {
+    schema: { summary: 'One person from the population register: the granted fields only', tags: ['persons'], params: idParams, querystring: purposeQuery, response: { 200: disclosureSchema, ...errorResponses } },
+  }, async (request) => {
+    request.auditNote = { resource: 'population', action: 'lookup', subjects: [request.params.id] };
+    const grant = requireGrant(request, 'population', purposeOf(request));
+    const id = validIdNumber(request.params.id);
+    request.auditNote.subjects = [id];
+    const snapshot = servingSnapshot(request);
+    const record = snapshot.persons.get(id);
+    if (!record) throw new HttpError(404, 'not_found', 'no such person in the published register');
+    const disclosed = disclose(record, grant, population);
+    request.auditNote.fields = disclosed.fields;
+    return { period: snapshot.pointer.period, data: disclosed.data, provenance: disclosed.provenance };
+  });
+
+  fastify.post<{ Body: { ids: string[]; purpose: string } }>('/v1/persons/batch', {
+    schema: {
+      summary: 'Up to 1,000 persons at once', tags: ['persons'],
+      body: { type: 'object', required: ['ids', 'purpose'], additionalProperties: false, properties: { ids: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', maxLength: 40 } }, purpose: { type: 'string', minLength: 1 } } },
+      response: {
+        200: {
+          type: 'object', required: ['period', 'results'],
+          properties: {
+            period: { type: 'string' },
+            results: { type: 'array', items: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { enum: ['found', 'not_found', 'invalid'] }, reason: { type: 'string' }, data: { type: 'object', additionalProperties: true }, provenance: { type: 'object', additionalProperties: true } } } },
+          },
+        },
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    request.auditNote = { resource: 'population', action: 'batch', subjects: request.body.ids };
+    const grant = requireGrant(request, 'population', request.body.purpose);
+    const snapshot = servingSnapshot(request);
+    const fields = new Set<string>();
+    const results = request.body.ids.map((raw) => {
+      const id = normaliseResidentId(raw);
+      const problem = residentIdProblem(id);
+      if (problem) return { id: raw, status: 'invalid' as const, reason: problem };
+      const record = snapshot.persons.get(id);
+      if (!record) return { id, status: 'not_found' as const };
+      const disclosed = disclose(record, grant, population);
+      for (const f of disclosed.fields) fields.add(f);
+      return { id, status: 'found' as const, data: disclosed.data, provenance: disclosed.provenance };
+    });
+    request.auditNote.fields = [...fields];
+    return { period: snapshot.pointer.period, results };
+  });
+
+  fastify.get<{ Params: { id: string; question: string }; Querystring: { purpose?: string } }>('/v1/persons/:id/verify/:question', {
+    schema: {
+      summary: 'A yes/no answer that discloses nothing else', tags: ['persons'],
+      params: { type: 'object', required: ['id', 'question'], properties: { id: { type: 'string', maxLength: 40 }, question: { enum: ['alive', 'registered-locally', 'disability-certificate', 'owns-property'] } } },
+      querystring: purposeQuery,
+      response: { 200: { type: 'object', required: ['period', 'question', 'answer'], properties: { period: { type: 'string' }, question: { type: 'string' }, answer: { type: 'boolean' } } }, ...errorResponses },
+    },
+  }, async (request) => {
+    const question = request.params.question.replaceAll('-', '_');
+    request.auditNote = { resource: 'population-status', action: 'verify', subjects: [request.params.id] };
+    const grant = requireGrant(request, 'population-status', purposeOf(request));
+    if (!grant.fields[question]) throw new HttpError(403, 'not_granted', `the grant does not cover the question "${request.params.question}"`);
+    const id = validIdNumber(request.params.id);
+    request.auditNote.subjects = [id];
+    const snapshot = servingSnapshot(request);
+    const record = snapshot.persons.get(id);
+    if (!record) throw new HttpError(404, 'not_found', 'no such person in the published register');
+    request.auditNote.fields = [question];
+    return { period: snapshot.pointer.period, question: request.params.question, answer: PERSON_QUESTIONS[question]!(record) };
+  });
+};

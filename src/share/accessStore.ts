@@ -1,0 +1,133 @@
+/**
+ * Clients and grants, in a durable store: one JSON file in the data directory, written whole
+ * and atomically (temporary file, then rename) under a lock file, so that the CLI and several
+ * API processes can change it safely. API processes re-read it when it changes on disk.
+ * API keys are kept only as SHA-256 hashes (they are 256-bit random, so no slow hash is needed).
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Role = 'department' | 'steward' | 'analyst' | 'auditor' | 'provider';
+
+export interface Client {
+  id: string;
+  name: string;
+  department: string;
+  roles: Role[];
+  keyHash: string;
+  createdAt: string;
+  disabled?: boolean;
+}
+
+export type FieldAccess = 'full' | 'masked';
+export type GrantStatus = 'active' | 'pending' | 'refused' | 'revoked';
+
+export interface Grant {
+  id: string;
+  client: string;
+  resource: string;
+  fields: Record<string, FieldAccess>;
+  purposes: string[];
+  expiresAt: string;
+  status: GrantStatus;
+  legalBasis?: string;
+  requestedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+}
+
+export interface AccessState {
+  clients: Client[];
+  grants: Grant[];
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function newApiKey(clientId: string): string {
+  return `dxk_${clientId}.${randomBytes(32).toString('base64url')}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class AccessStore {
+  private cached?: { mtimeMs: number; size: number; state: AccessState };
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  get file(): string {
+    return join(this.dir, 'access.json');
+  }
+
+  /** The current state, re-read only when the file changed. */
+  read(): AccessState {
+    if (!existsSync(this.file)) return { clients: [], grants: [] };
+    const info = statSync(this.file);
+    if (this.cached && this.cached.mtimeMs === info.mtimeMs && this.cached.size === info.size) return this.cached.state;
+    const state = JSON.parse(readFileSync(this.file, 'utf8')) as AccessState;
+    this.cached = { mtimeMs: info.mtimeMs, size: info.size, state };
+    return state;
+  }
+
+  private async lock(): Promise<() => void> {
+    const lockFile = join(this.dir, 'access.lock');
+    for (let attempt = 0; attempt < 500; attempt++) {
+      try {
+        const fd = openSync(lockFile, 'wx');
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        return () => rmSync(lockFile, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const holder = Number(readFileSync(lockFile, 'utf8') || 0);
+        if (holder > 0 && !pidAlive(holder)) rmSync(lockFile, { force: true });
+        else await sleep(10);
+      }
+    }
+    throw new Error(`the access store is locked (${lockFile}); is another process stuck?`);
+  }
+
+  /** Change the state under the lock; `change` sees the latest state and mutates it. */
+  async update<T>(change: (state: AccessState) => T): Promise<T> {
+    const release = await this.lock();
+    try {
+      this.cached = undefined;
+      const state = structuredClone(this.read());
+      const result = change(state);
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
+      renameSync(temporary, this.file);
+      this.cached = undefined;
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  /** The client a key belongs to, or undefined: compared in constant time. */
+  authenticate(key: string | undefined): Client | undefined {
+    const match = key ? /^dxk_([a-z0-9][a-z0-9-]*)\./.exec(key) : null;
+    if (!key || !match) return undefined;
+    const client = this.read().clients.find((c) => c.id === match[1] && !c.disabled);
+    if (!client) return undefined;
+    const given = Buffer.from(hashKey(key), 'hex');
+    const stored = Buffer.from(client.keyHash, 'hex');
+    return given.length === stored.length && timingSafeEqual(given, stored) ? client : undefined;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * What the API serves: a published period's views copied into a DuckDB file of their own,
+ * which API processes open read-only while the cycle writes the warehouse. A pointer file
+ * (published/CURRENT.json, replaced atomically) names the current one; publishing a new period
+ * writes a new file and moves the pointer, and the servers switch over.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { quotedString as str } from '@duckdb/node-api';
+import type { Warehouse } from '../store/warehouse.js';
+
+export interface SnapshotPointer {
+  period: string;
+  /** File name inside the published folder. */
+  file: string;
+  publishedAt: string;
+  populationViewSha256: string;
+  legalEntityViewSha256: string;
+}
+
+/** How many earlier published periods a snapshot keeps row hashes of, for "changed since" extracts. */
+export const HISTORY_PERIODS = 12;
+
+export function publishedDir(dataDir: string): string {
+  return join(dataDir, 'published');
+}
+
+export function readPointer(dataDir: string): SnapshotPointer | undefined {
+  const file = join(publishedDir(dataDir), 'CURRENT.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SnapshotPointer) : undefined;
+}
+
+function historySql(view: string, key: string): string {
+  return `SELECT period, ${key} AS key, md5(CAST(row(*COLUMNS(* EXCLUDE (period, provenance))) AS VARCHAR)) AS row_md5
+          FROM ${view} WHERE period IN (SELECT period FROM published_periods WHERE period <= $period ORDER BY period DESC LIMIT ${HISTORY_PERIODS})`;
+}
+
+/** Copy the period's views into a new snapshot file and point CURRENT.json at it. */
+export async function exportSnapshot(warehouse: Warehouse, period: string): Promise<SnapshotPointer> {
+  const governed = await warehouse.one<{ population_view_sha256: string; legal_entity_view_sha256: string }>(
+    `SELECT population_view_sha256, legal_entity_view_sha256 FROM governed_periods WHERE period = ?`, [period]);
+  if (!governed) throw new Error(`period ${period} has not been governed`);
+  const dir = publishedDir(warehouse.dataDir);
+  mkdirSync(dir, { recursive: true });
+  const file = `${period}-${governed.population_view_sha256.slice(0, 12)}-${Date.now()}.duckdb`;
+  const path = join(dir, file);
+  await warehouse.run(`ATTACH ${str(path)} AS snapshot`);
+  try {
+    await warehouse.run(`CREATE TABLE snapshot.population AS SELECT * EXCLUDE (period) FROM population_view WHERE period = $period ORDER BY id_number`, { period });
+    await warehouse.run(`CREATE TABLE snapshot.legal_entity AS SELECT * EXCLUDE (period) FROM legal_entity_view WHERE period = $period ORDER BY uscc`, { period });
+    await warehouse.run(`CREATE TABLE snapshot.population_history AS ${historySql('population_view', 'id_number')}`, { period });
+    await warehouse.run(`CREATE TABLE snapshot.legal_entity_history AS ${historySql('legal_entity_view', 'uscc')}`, { period });
+  } finally {
+    await warehouse.run(`DETACH snapshot`);
+  }
+  const pointer: SnapshotPointer = {
+    period, file, publishedAt: new Date().toISOString(),
+    populationViewSha256: governed.population_view_sha256, legalEntityViewSha256: governed.legal_entity_view_sha256,
+  };
+  const temporary = join(dir, `CURRENT.json.${process.pid}.tmp`);
+  writeFileSync(temporary, `${JSON.stringify(pointer, null, 2)}\n`);
+  renameSync(temporary, join(dir, 'CURRENT.json'));
+  return pointer;
+}
+
+/** Remove snapshot files other than the current one and the `keep` newest (servers may still read those). */
+export function pruneSnapshots(dataDir: string, files: string[], keep = 2): void {
+  const current = readPointer(dataDir)?.file;
+  const old = files.filter((f) => f !== current).sort().slice(0, -keep);
+  for (const f of old) rmSync(join(publishedDir(dataDir), f), { force: true });
+}
