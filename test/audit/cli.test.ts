@@ -1,0 +1,68 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import t, { type Test } from 'tap';
+import { AuditLog } from '../../src/audit/auditLog.js';
+import type { AuditRecord } from '../../src/audit/auditRecord.js';
+import { registerAuditCommand } from '../../src/cli/commands/audit.js';
+import { auditTempDir, entry } from './helpers.js';
+
+/** Run `dx audit ...` in this process (the command is not wired into dx.ts by this change), capturing stdout and the exit code. */
+async function dxAudit(args: string[]): Promise<{ code: number; stdout: string }> {
+  const program = new Command('dx').exitOverride();
+  registerAuditCommand(program);
+  let stdout = '';
+  const write = process.stdout.write;
+  const exitCode = process.exitCode;
+  process.exitCode = 0;
+  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; }) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(['node', 'dx', 'audit', ...args]);
+    return { code: Number(process.exitCode ?? 0), stdout };
+  } finally {
+    process.stdout.write = write;
+    process.exitCode = exitCode;
+  }
+}
+
+async function dataWithLog(t: Test): Promise<string> {
+  const data = join(auditTempDir(t), 'data');
+  const log = await AuditLog.open(join(data, 'audit'), 'api-1');
+  for (let i = 0; i < 5; i++) await log.append(entry(i));
+  await log.close();
+  return data;
+}
+
+t.test('dx audit verify: one line per chain, exit 0 when sound', async (t) => {
+  const data = await dataWithLog(t);
+  const result = await dxAudit(['verify', '--data', data]);
+  t.equal(result.code, 0);
+  t.match(result.stdout, /^api-1: ok, 5 records, head seq 5 hash [0-9a-f]{64}\n$/);
+});
+
+t.test('dx audit verify: exit 1 naming the first bad record', async (t) => {
+  const data = await dataWithLog(t);
+  const file = join(data, 'audit', 'api-1.log');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('"req-3"', '"req-X"'));
+  const result = await dxAudit(['verify', '--data', data]);
+  t.equal(result.code, 1);
+  t.match(result.stdout, /api-1: BROKEN at .*api-1\.log line 4 \(seq 4\): record changed/);
+});
+
+t.test('dx audit verify: no logs at all is not a pass', async (t) => {
+  const result = await dxAudit(['verify', '--data', join(auditTempDir(t), 'data')]);
+  t.equal(result.code, 1);
+  t.match(result.stdout, /No audit chains in/);
+});
+
+t.test('dx audit query as JSON and as a table', async (t) => {
+  const data = await dataWithLog(t);
+  const json = await dxAudit(['query', '--data', data, '--client', 'client-1', '--format', 'json']);
+  t.equal(json.code, 0);
+  t.same((JSON.parse(json.stdout) as AuditRecord[]).map((r) => r.requestId), ['req-1']);
+  const table = await dxAudit(['query', '--data', data, '--subject', entry(2).subjects[0]!, '--limit', '5']);
+  t.match(table.stdout, /^time\s+chain\s+seq\s+client/);
+  t.match(table.stdout, /denied\s+403\s/);
+  t.equal(table.stdout.trimEnd().split('\n').length, 3, 'header, rule and one record');
+  await t.rejects(dxAudit(['query', '--data', data, '--limit', '0']), { code: 'commander.invalidArgument' });
+});
