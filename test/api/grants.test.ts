@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import t from 'tap';
+import { queryAudit } from '../../src/audit/queryAudit.js';
+import { client, exchange, publishedDataDir } from '../helpers/exchange.js';
+
+t.test('a conditional resource: the client applies, the provider decides with reasons, all audited', async (t) => {
+  const dataDir = await publishedDataDir(t, ['2026-11']);
+  const clerk = await client(dataDir, 'pension-bureau', 'social-security');
+  const provider = await client(dataDir, 'data-office-admin', 'data-office', ['provider']);
+  const otherProvider = await client(dataDir, 'tax-admin', 'tax', ['provider']);
+  const app = await exchange(t, dataDir);
+  const someone = [...app.snapshots.current()!.persons.keys()][0]!;
+  const lookup = () => app.inject({ url: `/v1/persons/${someone}?purpose=pension%20eligibility`, headers: clerk.headers });
+  t.equal((await lookup()).statusCode, 403, 'deny by default');
+
+  const apply = (body: Record<string, unknown>) => app.inject({ method: 'POST', url: '/v1/requests', headers: clerk.headers, payload: body });
+  const bad = await apply({ resource: 'population', fields: { address: 'masked', pension_status: 'masked' }, purposes: ['pension eligibility'], legal_basis: 'Social Insurance Law art. 1', expires_at: '2030-01-01' });
+  t.equal(bad.statusCode, 400);
+  t.match(bad.json().message, /field "pension_status" cannot be shared masked/);
+  t.equal((await apply({ resource: 'police/household-register', fields: {}, purposes: ['x'], legal_basis: 'x', expires_at: '2030-01-01' })).statusCode, 403, 'a resource that is not shared');
+  const first = await apply({ resource: 'population', fields: { name: 'full', deceased: 'full' }, purposes: ['pension eligibility'], legal_basis: 'Social Insurance Law', expires_at: '2030-01-01' });
+  t.equal(first.statusCode, 201, first.body);
+  t.equal(first.json().status, 'pending');
+  t.equal((await lookup()).statusCode, 403, 'pending is not granted');
+
+  t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: otherProvider.headers, payload: {} })).statusCode, 403, 'only the providing department decides');
+  t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: clerk.headers, payload: {} })).statusCode, 403, 'not the applicant');
+  t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/refuse`, headers: provider.headers, payload: {} })).statusCode, 400, 'a refusal gives its reason');
+  const approved = await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: provider.headers, payload: { reason: 'purpose within the law' } });
+  t.equal(approved.json().status, 'active');
+  const after = await lookup();
+  t.equal(after.statusCode, 200);
+  t.same(Object.keys(after.json().data).sort(), ['deceased', 'name']);
+
+  const second = await apply({ resource: 'population', fields: { spouse_id: 'full' }, purposes: ['curiosity'], legal_basis: 'none', expires_at: '2030-01-01' });
+  const refused = await app.inject({ method: 'POST', url: `/v1/requests/${second.json().id}/refuse`, headers: provider.headers, payload: { reason: 'no legal basis for this purpose' } });
+  t.match(refused.json(), { status: 'refused', reason: 'no legal basis for this purpose', decidedBy: provider.id });
+  const seen = await app.inject({ url: '/v1/grants', headers: clerk.headers });
+  t.equal(seen.json().grants.length, 2, 'the client sees its own requests');
+
+  const decisions = await queryAudit(join(dataDir, 'audit'), { resource: 'grants', limit: 50 });
+  t.ok(decisions.some((r) => r.action === 'approve' && r.outcome === 'allowed' && r.client === provider.id));
+  t.ok(decisions.some((r) => r.action === 'refuse' && r.outcome === 'allowed' && r.reason === 'no legal basis for this purpose'));
+  t.ok(decisions.some((r) => r.action === 'approve' && r.outcome === 'denied' && r.client === otherProvider.id));
+});
