@@ -1,4 +1,5 @@
 /** Start the API server: the app plugin on a Fastify instance with logging that never shows secrets. */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { exchangeApp, type AppOptions } from './app.js';
 
@@ -7,6 +8,8 @@ export const LOG_REDACT = ['req.headers.authorization', 'req.headers["x-api-key"
 export async function buildServer(options: AppOptions & { logLevel?: string }): Promise<FastifyInstance> {
   const server = Fastify({
     logger: { level: options.logLevel ?? 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    // Request ids go into the audit trail: unique across processes and restarts.
+    genReqId: () => randomUUID(),
   });
   const { logLevel: _level, ...appOptions } = options;
   await server.register(exchangeApp, appOptions);

@@ -3,7 +3,7 @@
  * with what to try next. DX_DEMO_DIR (default ./data/demo), DX_DEMO_PERSONS (default 20,000),
  * PORT (default 8080).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConnectorSet } from '../connectors/manifest.js';
 import { runCycle } from '../cycle/runCycle.js';
@@ -14,6 +14,9 @@ import { renderReconciliation } from '../report/renderReconciliation.js';
 import { connectorIdsOf } from '../cycle/runCycle.js';
 import { startServer } from '../server.js';
 import { Warehouse } from '../store/warehouse.js';
+import { publishPeriod } from '../govern/publish.js';
+import { readPointer } from '../share/publishedSnapshot.js';
+import { ensureDemoAccess } from './demoAccess.js';
 
 const root = resolve(process.env.DX_DEMO_DIR ?? 'data/demo');
 const persons = Number(process.env.DX_DEMO_PERSONS ?? 20_000);
@@ -39,6 +42,15 @@ try {
     say(`Cycle ${period}: ${loaded} of ${result.collect.attempts.length} batches collected, checked and governed in ${((Date.now() - started) / 1000).toFixed(1)} s; ${result.publication && 'refused' in result.publication ? 'not published (blocking findings)' : 'published'}.`);
   }
   const latest = periods[periods.length - 1]!;
+  if (readPointer(dataDir)?.period !== latest) {
+    // The demo city carries planted faults on purpose: the steward publishes over them, with the reason recorded.
+    await publishPeriod(warehouse, connectorIdsOf(set), { period: latest, publishedBy: 'demo-steward', overrideReason: 'demo data: faults planted on purpose' });
+  }
+  const sample = await warehouse.one<{ alive: string; dead: string; company: string }>(
+    `SELECT (SELECT min(id_number) FROM population_view WHERE period = $p AND NOT deceased AND register_status = 'normal') AS alive,
+            (SELECT min(id_number) FROM population_view WHERE period = $p AND deceased) AS dead,
+            (SELECT min(uscc) FROM legal_entity_view WHERE period = $p AND uscc_valid) AS company`, { p: latest });
+  writeFileSync(join(root, 'sample-ids.env'), `PERSON=${sample!.alive}\nDECEASED=${sample!.dead}\nCOMPANY=${sample!.company}\n`);
   say();
   say(renderChecksReport(await checksReport(warehouse, latest, connectorIdsOf(set))));
   say();
@@ -46,21 +58,21 @@ try {
 } finally {
   warehouse.close();
 }
+await ensureDemoAccess(root, dataDir);
 
 const server = await startServer({ port, host: '127.0.0.1', dataDir, logLevel: 'warn' });
 const data = shown(dataDir);
 const latest = periods[periods.length - 1]!;
 say(`
-The API is on http://127.0.0.1:${port} (Ctrl-C to stop). Try:
+The API is on http://127.0.0.1:${port} (OpenAPI at /docs; Ctrl-C to stop). Demo clients' API keys are in
+${shown(join(root, 'keys'))}/, sample subjects in ${shown(join(root, 'sample-ids.env'))}. Try (the README explains each):
 
-  curl -s http://127.0.0.1:${port}/health
-  npm run dx -- report checks --period ${latest} --data ${data}
-  npm run dx -- report checks --period ${latest} --data ${data} --format json
-  npm run dx -- report quarantine --period ${latest} --data ${data}
-  npm run dx -- report failures --period ${latest} --data ${data} --rule format:id_number
-  npm run dx -- report reconciliation --period ${latest} --data ${data} --format json
-  npm run dx -- publish --period ${latest} --data ${data} --override-reason "demo data: faults planted on purpose"
-  npm run dx -- cycle --period ${latest} --source ${shown(join(root, 'drop', latest))} --data ${data}
+  . ${shown(join(root, 'sample-ids.env'))}; KEY=$(cat ${shown(join(root, 'keys'))}/civil-affairs-portal.key)
+  curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:${port}/v1/persons/$PERSON?purpose=minimum%20living%20allowance%20review"
+  curl -s -H "Authorization: Bearer $(cat ${shown(join(root, 'keys'))}/transport-enforcement.key)" "http://127.0.0.1:${port}/v1/persons/$PERSON?purpose=enforcement"
+  curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:${port}/v1/persons/$DECEASED/verify/alive?purpose=minimum%20living%20allowance%20review"
+  npm run dx -- report reconciliation --period ${latest} --data ${data}
+  npm run dx -- audit verify --data ${data}
 
 The departments' files are in ${shown(join(root, 'drop'))}, one folder per period, with the faults the
 generator planted listed in truth.json.`);
