@@ -94,12 +94,12 @@ export function chunkStream(
 /**
  * A query that fails part-way (a bad cast in row 90,000, say) ends its streaming result
  * exactly like one that is exhausted: `fetchChunk` gives an empty chunk either way and
- * this client does not expose DuckDB's error message. The result's return type does tell
- * them apart (INVALID once the result holds an error), and a silently truncated extract
- * must not look complete.
+ * this client does not expose DuckDB's error message. The same happens when another query
+ * runs on the connection meanwhile. The result's return type does tell them apart (INVALID
+ * once the result holds an error), and a silently truncated extract must not look complete.
  */
 function assertComplete(result: DuckDBResult, rows: number): void {
   if (result.returnType === ResultReturnType.INVALID) {
-    throw new Error(`the query failed in DuckDB after ${rows} rows; the extract is incomplete (this DuckDB client does not pass on the error message)`);
+    throw new Error(`the query failed in DuckDB after ${rows} rows, or another query ran on the same connection; the extract is incomplete (this DuckDB client does not pass on the error message)`);
   }
 }
