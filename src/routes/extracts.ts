@@ -44,6 +44,9 @@ export const extractRoutes: FastifyPluginAsync = async (fastify) => {
     reply.header('content-type', arrow ? ARROW_STREAM : 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="${resource.id}-${snapshot.pointer.period}.${arrow ? 'arrows' : 'csv'}"`);
     reply.header('x-period', snapshot.pointer.period);
-    return reply.send(arrow ? arrowStreamFromQuery(snapshot.connection, sql, params) : csvStreamFromQuery(snapshot.connection, sql, params));
+    const connection = await snapshot.connect();
+    const stream = arrow ? arrowStreamFromQuery(connection, sql, params) : csvStreamFromQuery(connection, sql, params);
+    stream.once('close', () => connection.closeSync());
+    return reply.send(stream);
   });
 };

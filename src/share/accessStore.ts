@@ -65,9 +65,10 @@ function pidAlive(pid: number): boolean {
 }
 
 export class AccessStore {
-  private cached?: { mtimeMs: number; size: number; state: AccessState };
+  private cached?: { mtimeMs: number; size: number; state: AccessState; checkedAt: number };
 
-  constructor(readonly dir: string) {
+  /** `recheckMs`: how long a read trusts the cached state before looking at the file again. */
+  constructor(readonly dir: string, private readonly recheckMs = 250) {
     mkdirSync(dir, { recursive: true });
   }
 
@@ -77,11 +78,17 @@ export class AccessStore {
 
   /** The current state, re-read only when the file changed. */
   read(): AccessState {
+    const now = Date.now();
+    // A lookup must not cost a file-system call: other processes' changes are seen within recheckMs.
+    if (this.cached && now - this.cached.checkedAt < this.recheckMs) return this.cached.state;
     if (!existsSync(this.file)) return { clients: [], grants: [] };
     const info = statSync(this.file);
-    if (this.cached && this.cached.mtimeMs === info.mtimeMs && this.cached.size === info.size) return this.cached.state;
+    if (this.cached && this.cached.mtimeMs === info.mtimeMs && this.cached.size === info.size) {
+      this.cached.checkedAt = now;
+      return this.cached.state;
+    }
     const state = JSON.parse(readFileSync(this.file, 'utf8')) as AccessState;
-    this.cached = { mtimeMs: info.mtimeMs, size: info.size, state };
+    this.cached = { mtimeMs: info.mtimeMs, size: info.size, state, checkedAt: now };
     return state;
   }
 

@@ -16,10 +16,22 @@ export interface Disclosure {
 /** The department answering for a field when the view has no provenance group for it. */
 const GROUP_DEPARTMENT: Record<string, string> = { property: 'real-estate' };
 
+/** Provenance is kept as JSON text (half the memory); each record's is parsed once, when first asked for. */
+const parsedProvenance = new WeakMap<ViewRecord, Record<string, unknown>>();
+
+function provenanceOf(record: ViewRecord): Record<string, unknown> {
+  let groups = parsedProvenance.get(record);
+  if (!groups) {
+    groups = record.provenance ? (JSON.parse(record.provenance) as Record<string, unknown>) : {};
+    parsedProvenance.set(record, groups);
+  }
+  return groups;
+}
+
 export function disclose(record: ViewRecord, grant: Grant, resource: CatalogResource): Disclosure {
   const data: Record<string, unknown> = {};
   const provenance: Record<string, unknown> = {};
-  const groups = record.provenance ? (JSON.parse(record.provenance) as Record<string, unknown>) : {};
+  const groups = provenanceOf(record);
   for (const [name, access] of Object.entries(grant.fields)) {
     const field = resource.fields.find((f) => f.name === name);
     if (!field) continue;

@@ -16,7 +16,8 @@ export interface ServingSnapshot {
   pointer: SnapshotPointer;
   persons: Map<string, ViewRecord>;
   entities: Map<string, ViewRecord>;
-  connection: DuckDBConnection;
+  /** A connection of its own for one extract (a DuckDB connection runs one query at a time). */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -45,12 +46,11 @@ export async function loadSnapshot(dataDir: string, pointer: SnapshotPointer): P
   const connection = await instance.connect();
   const persons = await loadMap(connection, 'population', 'id_number');
   const entities = await loadMap(connection, 'legal_entity', 'uscc');
+  connection.closeSync();
   return {
-    pointer, persons, entities, connection,
-    close: () => {
-      connection.closeSync();
-      instance.closeSync();
-    },
+    pointer, persons, entities,
+    connect: () => instance.connect(),
+    close: () => instance.closeSync(),
   };
 }
 

@@ -9,8 +9,10 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on', (v) => Number(v), 8080)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'where the DuckDB files live', './data')
-    .action(async (options: { port: number; host: string; data: string }) => {
-      const server = await startServer({ port: options.port, host: options.host, dataDir: resolve(options.data) });
+    .option('--rate-limit <n>', 'requests per minute per client', (v) => Number(v), 6000)
+    .option('--log-level <level>', 'pino log level', 'info')
+    .action(async (options: { port: number; host: string; data: string; rateLimit: number; logLevel: string }) => {
+      const server = await startServer({ port: options.port, host: options.host, dataDir: resolve(options.data), rateLimit: options.rateLimit, logLevel: options.logLevel });
       const stop = () => { void server.close().then(() => process.exit(0)); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

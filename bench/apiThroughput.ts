@@ -1,0 +1,105 @@
+/**
+ * Sharing under load: single authorised, audited lookups against a bare Fastify route returning
+ * a constant (same machine, same load tool, autocannon, 50 connections), 1,000-ID batches, and
+ * Arrow extracts over HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { tableFromIPC } from 'apache-arrow';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { AccessStore } from '../src/share/accessStore.js';
+import { addClient, decideGrant, requestGrant } from '../src/share/grants.js';
+import { measureNode } from './childProcess.js';
+import { ensureCity } from './cycleScale.js';
+
+const DX = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'dx.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startChild(args: string[]): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...args.map((a) => a.replace('$PORT', String(port)))], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      await fetch(`${base}/health`).catch(() => fetch(`${base}/bare`));
+      return { child, base };
+    } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  throw new Error(`${args.join(' ')} did not start`);
+}
+
+async function load(url: string, headers: Record<string, string>, paths?: string[]): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url, connections: 50, duration: 10, headers,
+    ...(paths ? { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: paths[i++ % paths.length] }) }] } : {}),
+  });
+}
+
+export interface ApiBench { markdown: string }
+
+export async function benchApi(workDir: string, persons: number, period = '2026-11', seed = 20261101): Promise<ApiBench> {
+  const { drop } = await ensureCity(workDir, persons, period, seed);
+  const dataDir = join(workDir, `api-data-${persons}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  await measureNode(DX, ['cycle', '--period', period, '--source', drop, '--data', dataDir, '--until', 'govern', '--quiet']);
+  await measureNode(DX, ['publish', '--period', period, '--data', dataDir, '--override-reason', 'benchmark']);
+  const store = new AccessStore(join(dataDir, 'access'));
+  const { key } = await addClient(store, { id: 'bench', name: 'bench', department: 'civil-affairs', roles: ['department'] });
+  const request = await requestGrant(store, { client: 'bench', resource: 'population', fields: { id_number: 'full', name: 'full', address: 'masked', deceased: 'full', marital_status: 'full', pension_status: 'full' }, purposes: ['bench'], expiresAt: '2099-01-01T00:00:00Z', legalBasis: 'bench' });
+  await decideGrant(store, request.id, { approve: true, by: 'bench' });
+  const headers = { authorization: `Bearer ${key}` };
+
+  const bare = await startChild([join(PROJECT_ROOT, 'dist', 'bench', 'bareServer.js'), '$PORT']);
+  const bareResult = await load(`${bare.base}/bare`, {});
+  bare.child.kill();
+
+  const api = await startChild([DX, 'serve', '--port', '$PORT', '--data', dataDir, '--rate-limit', '100000000', '--log-level', 'warn']);
+  const extract = await fetch(`${api.base}/v1/extracts/population?purpose=bench&format=arrow`, { headers });
+  const started = performance.now();
+  const bytes = Buffer.from(await extract.arrayBuffer());
+  const extractSeconds = (performance.now() - started) / 1000;
+  const rows = tableFromIPC(bytes).numRows;
+  const ids = (await (await fetch(`${api.base}/v1/extracts/population?purpose=bench&format=csv`, { headers })).text()).split('\n').slice(1, 20_001).map((l) => l.split(',')[0]!);
+  const lookups = await load(`${api.base}/`, headers, ids.map((id) => `/v1/persons/${id}?purpose=bench`));
+  const batchTimes: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const body = JSON.stringify({ ids: ids.slice((i * 1000) % 19_000, ((i * 1000) % 19_000) + 1000), purpose: 'bench' });
+    const t0 = performance.now();
+    const response = await fetch(`${api.base}/v1/persons/batch`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+    await response.arrayBuffer();
+    batchTimes.push(performance.now() - t0);
+  }
+  api.child.kill();
+  batchTimes.sort((a, b) => a - b);
+  const ratio = lookups.requests.average / bareResult.requests.average;
+  const markdown = [
+    `## Sharing: ${persons.toLocaleString('en-US')} persons served`,
+    '',
+    'autocannon, 50 connections, 10 s, on the same 2 cores as the server; every lookup authenticated, authorised, projected, masked and audited (hash-chained, written before the response).',
+    '',
+    '| run | requests/s | p50 ms | p99 ms | errors / non-2xx |',
+    '|---|---:|---:|---:|---:|',
+    `| baseline: bare Fastify route returning a constant | ${Math.round(bareResult.requests.average).toLocaleString('en-US')} | ${bareResult.latency.p50} | ${bareResult.latency.p99} | ${bareResult.errors} / ${bareResult.non2xx} |`,
+    `| \`GET /v1/persons/{id}\` (random IDs of 20,000) | ${Math.round(lookups.requests.average).toLocaleString('en-US')} | ${lookups.latency.p50} | ${lookups.latency.p99} | ${lookups.errors} / ${lookups.non2xx} |`,
+    '',
+    `**Lookups at ${(ratio * 100).toFixed(0)}% of the bare route's requests/s** (target: 50% or more), p99 ${lookups.latency.p99} ms (target: at most 10 ms).`,
+    '',
+    `1,000-ID batches (\`POST /v1/persons/batch\`, 50 in a row): median ${batchTimes[24]!.toFixed(1)} ms, slowest ${batchTimes[49]!.toFixed(1)} ms (target: within 50 ms).`,
+    '',
+    `Arrow extract of the population view over HTTP: ${rows.toLocaleString('en-US')} rows, ${(bytes.length / 1e6).toFixed(0)} MB in ${extractSeconds.toFixed(2)} s = ${Math.round(rows / extractSeconds).toLocaleString('en-US')} rows/s (target: 1,000,000 rows/s or more).`,
+  ].join('\n');
+  rmSync(dataDir, { recursive: true, force: true });
+  return { markdown };
+}
