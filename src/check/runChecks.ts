@@ -2,7 +2,7 @@
  * Check: run every connector's rules over its batch for the period, inside DuckDB, and keep
  * the verdict per rule and the failing rows per rule (file and line) for the drill-down.
  */
-import { quotedIdentifier as ident } from '@duckdb/node-api';
+import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { rulesFor, ruleStatus, type Rule, type RuleStatus } from './rules.js';
@@ -46,14 +46,22 @@ interface Measured {
   skipped?: boolean;
 }
 
-async function measureRowRule(warehouse: Warehouse, table: string, rule: Rule, batch: BatchRow, period: string, connector: string): Promise<Measured> {
-  const row = rule.row!;
-  const failed = await warehouse.change(
-    `INSERT INTO check_failures SELECT $batch_id, $period, $connector, $rule_id, _file, _line, ${row.value}, ${row.detail}
-     FROM ${ident(table)} WHERE _batch_id = $batch_id AND (${row.failing})`,
-    { batch_id: batch.batch_id, period, connector, rule_id: rule.id, ...(row.failing.includes('$period_end') ? { period_end: periodEnd(period) } : {}) },
-  );
-  return { checked: batch.rows_loaded, failed };
+/**
+ * Every row rule of a batch in one scan: the rows failing any rule are read once, and each
+ * failure becomes a check_failures row. Returns the failures per rule.
+ */
+async function measureRowRules(warehouse: Warehouse, table: string, rules: Rule[], batch: BatchRow, period: string, connector: string): Promise<Map<string, number>> {
+  const rowRules = rules.filter((r) => r.row);
+  if (rowRules.length === 0) return new Map();
+  const failures = rowRules.map((r) => `CASE WHEN (${r.row!.failing}) THEN {'rule_id': ${str(r.id)}, 'value': CAST((${r.row!.value}) AS VARCHAR), 'detail': CAST((${r.row!.detail}) AS VARCHAR)} END`);
+  const sql = `INSERT INTO check_failures
+    SELECT $batch_id, $period, $connector, f.rule_id, _file, _line, f.value, f.detail FROM (
+      SELECT _file, _line, unnest([${failures.join(',\n        ')}]) AS f
+      FROM ${ident(table)} WHERE _batch_id = $batch_id AND (${rowRules.map((r) => `(${r.row!.failing})`).join(' OR ')})
+    ) WHERE f IS NOT NULL`;
+  await warehouse.run(sql, { batch_id: batch.batch_id, period, connector, ...(sql.includes('$period_end') ? { period_end: periodEnd(period) } : {}) });
+  const counts = await warehouse.all<{ rule_id: string; n: number }>(`SELECT rule_id, count(*) AS n FROM check_failures WHERE batch_id = ? GROUP BY rule_id`, [batch.batch_id]);
+  return new Map(counts.map((c) => [c.rule_id, c.n]));
 }
 
 async function measureUnique(warehouse: Warehouse, table: string, rule: Rule, keys: string[], batch: BatchRow, period: string, connector: string): Promise<Measured> {
@@ -111,7 +119,7 @@ async function measureFreshness(warehouse: Warehouse, table: string, connector: 
   return { checked: 1, failed: stale ? 1 : 0, ratio: stale ? 1 : 0, message: `latest ${fresh.field} is ${latest?.latest ?? 'absent'}; ${due} or later expected` };
 }
 
-async function evaluate(warehouse: Warehouse, connector: Connector, rule: Rule, batch: BatchRow, period: string): Promise<Measured & { ratio?: number }> {
+async function evaluate(warehouse: Warehouse, connector: Connector, rule: Rule, batch: BatchRow, period: string, rowFailures: Map<string, number>): Promise<Measured & { ratio?: number }> {
   const table = connector.schema.table;
   switch (rule.kind) {
     case 'readable': return { checked: batch.rows_read, failed: batch.rows_quarantined };
@@ -119,7 +127,7 @@ async function evaluate(warehouse: Warehouse, connector: Connector, rule: Rule, 
     case 'reference': return measureReference(warehouse, table, rule, batch, period, connector.id);
     case 'drift': return measureDrift(warehouse, batch, period, connector.id);
     case 'freshness': return measureFreshness(warehouse, table, connector, batch, period);
-    default: return measureRowRule(warehouse, table, rule, batch, period, connector.id);
+    default: return { checked: batch.rows_loaded, failed: rowFailures.get(rule.id) ?? 0 };
   }
 }
 
@@ -130,8 +138,9 @@ export async function checkBatch(warehouse: Warehouse, connector: Connector, per
   await warehouse.run(`DELETE FROM check_failures WHERE batch_id = ?`, [batch.batch_id]);
   await warehouse.run(`DELETE FROM check_results WHERE batch_id = ?`, [batch.batch_id]);
   const results: RuleResult[] = [];
+  const rowFailures = await traced(`${connector.id} row rules`, () => measureRowRules(warehouse, connector.schema.table, rules, batch, period, connector.id));
   for (const rule of rules) {
-    const measured = await traced(`${connector.id} ${rule.id}`, () => evaluate(warehouse, connector, rule, batch, period));
+    const measured = await traced(`${connector.id} ${rule.id}`, () => evaluate(warehouse, connector, rule, batch, period, rowFailures));
     const ratio = measured.ratio ?? (measured.checked === 0 ? 0 : measured.failed / measured.checked);
     const status: RuleStatus = measured.skipped ? 'skipped' : ruleStatus(rule, ratio);
     const result: RuleResult = {
