@@ -1,21 +1,23 @@
 /**
- * The serving structure: the published snapshot held in memory, one map per view keyed by ID
- * number or USCC, so a lookup is a map read rather than a query (a DuckDB point query costs
- * about a millisecond). The snapshot's DuckDB file stays open read-only for bulk extracts.
+ * The serving structure: the published snapshot held in memory as Arrow record batches, with a
+ * map per view from ID number or USCC to row, so a lookup is a map read rather than a query (a
+ * DuckDB point query costs about a millisecond). The snapshot's DuckDB file stays open read-only for bulk extracts.
  * When CURRENT.json moves, the next snapshot is loaded beside the current one and swapped in;
  * requests in flight keep the one they started with.
  */
 import { join } from 'node:path';
 import { unwatchFile, watchFile } from 'node:fs';
 import { DuckDBInstance, quotedIdentifier as ident, type DuckDBConnection } from '@duckdb/node-api';
+import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
+import { arrowStreamFromQuery } from '../extracts/arrowStream.js';
 import { publishedDir, readPointer, type SnapshotPointer } from './publishedSnapshot.js';
 
 export type ViewRecord = Record<string, unknown> & { provenance?: string };
 
 export interface ServingSnapshot {
   pointer: SnapshotPointer;
-  persons: Map<string, ViewRecord>;
-  entities: Map<string, ViewRecord>;
+  persons: ArrowView;
+  entities: ArrowView;
   /** A connection of its own for one extract (a DuckDB connection runs one query at a time). */
   connect(): Promise<DuckDBConnection>;
   close(): void;
@@ -34,18 +36,53 @@ async function servingColumns(connection: DuckDBConnection, table: string): Prom
   }).join(', ');
 }
 
-async function loadMap(connection: DuckDBConnection, table: string, key: string): Promise<Map<string, ViewRecord>> {
-  const reader = await connection.runAndReadAll(`SELECT ${await servingColumns(connection, table)} FROM ${ident(table)}`);
-  const map = new Map<string, ViewRecord>();
-  for (const row of reader.getRowObjectsJS()) map.set(String(row[key]), Object.freeze(row) as ViewRecord);
-  return map;
+/**
+ * A view held as Arrow record batches (columnar, a few hundred bytes a person) with a map from
+ * key to row. A lookup builds a plain object for the one row asked for.
+ */
+export class ArrowView {
+  private constructor(private readonly table: Table, private readonly index: Map<string, number>) {}
+
+  static async load(connection: DuckDBConnection, table: string, key: string): Promise<ArrowView> {
+    const stream = arrowStreamFromQuery(connection, `SELECT ${await servingColumns(connection, table)} FROM ${ident(table)}`);
+    const batches: RecordBatch[] = [];
+    for await (const batch of await RecordBatchReader.from(stream as AsyncIterable<Uint8Array>)) batches.push(batch);
+    const arrow = new Table(batches);
+    const keys = arrow.getChild(key)!;
+    const index = new Map<string, number>();
+    for (let i = 0; i < arrow.numRows; i++) index.set(String(keys.get(i)), i);
+    return new ArrowView(arrow, index);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  get(key: string): ViewRecord | undefined {
+    const row = this.index.get(key);
+    if (row === undefined) return undefined;
+    const record = this.table.get(row)!.toJSON() as Record<string, unknown>;
+    for (const [name, value] of Object.entries(record)) {
+      // Lists (e.g. the departments attesting a death) arrive as Arrow vectors.
+      if (value !== null && typeof value === 'object' && Symbol.iterator in value) record[name] = [...(value as Iterable<unknown>)];
+    }
+    return record as ViewRecord;
+  }
 }
 
 export async function loadSnapshot(dataDir: string, pointer: SnapshotPointer): Promise<ServingSnapshot> {
   const instance = await DuckDBInstance.create(join(publishedDir(dataDir), pointer.file), { access_mode: 'READ_ONLY', threads: '2' });
   const connection = await instance.connect();
-  const persons = await loadMap(connection, 'population', 'id_number');
-  const entities = await loadMap(connection, 'legal_entity', 'uscc');
+  const persons = await ArrowView.load(connection, 'population', 'id_number');
+  const entities = await ArrowView.load(connection, 'legal_entity', 'uscc');
   connection.closeSync();
   return {
     pointer, persons, entities,
