@@ -7,6 +7,7 @@
 import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
+import { splitCsvLine } from './csvLine.js';
 import type { StagedSource } from './stageSources.js';
 import { JSONL_SEPARATOR, SourceFileError, type EarlyQuarantine } from './stageTextFile.js';
 
@@ -46,24 +47,6 @@ export function mappedColumns(connector: Connector): string[] {
   return [...columns];
 }
 
-/** Split one CSV line into cells (RFC 4180 quoting). */
-export function splitCsvLine(line: string, delimiter: string, quote: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === quote && line[i + 1] === quote) { cell += quote; i++; }
-      else if (ch === quote) quoted = false;
-      else cell += ch;
-    } else if (ch === quote && cell === '') quoted = true;
-    else if (ch === delimiter) { cells.push(cell); cell = ''; }
-    else cell += ch;
-  }
-  cells.push(cell);
-  return cells.map((c) => c.trim());
-}
 
 function missingColumnsError(connector: Connector, file: string, found: string[], hint = ''): SourceFileError | null {
   const missing = connector.readers.flatMap((r) =>
@@ -90,7 +73,7 @@ export function readCsv(connector: Connector, source: StagedSource): RawFile {
   const { file } = source;
   const staged = source.text!;
   const stagedPath = staged.stagedPath;
-  const header = splitCsvLine(staged.headerLine!, delimiter, quote);
+  const header = splitCsvLine(staged.headerLine!, delimiter, quote).map((cell) => cell.trim());
   const problem = missingColumnsError(connector, file, header, staged.encodingHint ?? '');
   if (problem) throw problem;
   const positional = header.map((_, i) => `c${i}`);

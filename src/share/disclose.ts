@@ -16,26 +16,24 @@ export interface Disclosure {
 /** The department answering for a field when the view has no provenance group for it. */
 const GROUP_DEPARTMENT: Record<string, string> = { property: 'real-estate' };
 
-/** Provenance is kept as JSON text (half the memory); each record's is parsed once, when first asked for. */
-const parsedProvenance = new WeakMap<ViewRecord, Record<string, unknown>>();
-
+/** Provenance is kept as JSON text, parsed only for a disclosure that needs it. */
 function provenanceOf(record: ViewRecord): Record<string, unknown> {
-  let groups = parsedProvenance.get(record);
-  if (!groups) {
-    groups = record.provenance ? (JSON.parse(record.provenance) as Record<string, unknown>) : {};
-    parsedProvenance.set(record, groups);
-  }
-  return groups;
+  return record.provenance ? (JSON.parse(record.provenance) as Record<string, unknown>) : {};
+}
+
+/** A plain JSON value: lists arrive from the serving structure as Arrow vectors. */
+export function plainValue(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && Symbol.iterator in value ? [...(value as Iterable<unknown>)] : value ?? null;
 }
 
 export function disclose(record: ViewRecord, grant: Grant, resource: CatalogResource): Disclosure {
   const data: Record<string, unknown> = {};
   const provenance: Record<string, unknown> = {};
-  const groups = provenanceOf(record);
+  const groups = resource.fields.some((f) => f.group && grant.fields[f.name]) ? provenanceOf(record) : {};
   for (const [name, access] of Object.entries(grant.fields)) {
     const field = resource.fields.find((f) => f.name === name);
     if (!field) continue;
-    const value = record[name] ?? null;
+    const value = plainValue(record[name]);
     data[name] = access === 'masked' && field.mask ? mask(field.mask, value) : value;
     if (field.group) provenance[name] = groups[field.group] ?? (GROUP_DEPARTMENT[field.group] ? { department: GROUP_DEPARTMENT[field.group] } : null);
   }

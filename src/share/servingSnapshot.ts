@@ -38,7 +38,7 @@ async function servingColumns(connection: DuckDBConnection, table: string): Prom
 
 /**
  * A view held as Arrow record batches (columnar, a few hundred bytes a person) with a map from
- * key to row. A lookup builds a plain object for the one row asked for.
+ * key to row. A lookup reads only the fields it needs from the row.
  */
 export class ArrowView {
   private constructor(private readonly table: Table, private readonly index: Map<string, number>) {}
@@ -66,15 +66,10 @@ export class ArrowView {
     return this.index.has(key);
   }
 
+  /** The row as Arrow's struct row: a field is decoded only when read. */
   get(key: string): ViewRecord | undefined {
     const row = this.index.get(key);
-    if (row === undefined) return undefined;
-    const record = this.table.get(row)!.toJSON() as Record<string, unknown>;
-    for (const [name, value] of Object.entries(record)) {
-      // Lists (e.g. the departments attesting a death) arrive as Arrow vectors.
-      if (value !== null && typeof value === 'object' && Symbol.iterator in value) record[name] = [...(value as Iterable<unknown>)];
-    }
-    return record as ViewRecord;
+    return row === undefined ? undefined : (this.table.get(row) as unknown as ViewRecord);
   }
 }
 

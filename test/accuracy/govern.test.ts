@@ -90,7 +90,7 @@ t.test(`govern a city of ${PERSONS.toLocaleString('en-US')} persons over two per
     await runCycle(warehouse, set, { period, source: join(root, period), until: 'govern' });
     const after = await reconciliationReport(warehouse, period, connectorIdsOf(set));
     t.same(after.views, report.views, 'a whole second cycle too');
-    const october = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM population_view WHERE period = ?`, [PERIODS[0]]);
+    const october = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM population_view WHERE period = ?`, [PERIODS[0]!]);
     t.ok(october!.n > 0, 'the previous period\'s snapshot is kept');
   });
 });
