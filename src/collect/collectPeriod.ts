@@ -4,6 +4,7 @@
  * other batches, and its own previous load, untouched.
  */
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Connector, ConnectorSet } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
@@ -46,7 +47,7 @@ function plan(connector: Connector, period: string, dropDir: string): Planned {
 
 /** Start staging a planned batch's files now (Node work that overlaps DuckDB's work on the batch before). */
 function stageAhead(warehouse: Warehouse, planned: Planned | undefined, dropDir: string): void {
-  if (!planned || planned.files.length === 0) return;
+  if (!planned || planned.staging || planned.files.length === 0) return;
   planned.staging = stageSources(warehouse.tempDir, planned.connector, dropDir, planned.files);
   planned.staging.catch(() => undefined); // reported when the batch's turn comes
 }
@@ -74,7 +75,7 @@ async function recordAttempt(warehouse: Warehouse, runId: string, period: string
   ]);
 }
 
-export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string): Promise<CollectOutcome> {
+export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string, concurrency = 2): Promise<CollectOutcome> {
   assertPeriod(period);
   if (!existsSync(dropDir) || !statSync(dropDir).isDirectory()) {
     throw new SourceFolderError(`source folder ${dropDir} does not exist or is not a folder; nothing was collected for ${period}`);
@@ -86,11 +87,29 @@ export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, per
     await recordAttempt(warehouse, runId, period, attempt, new Date());
     attempts.push(attempt);
   }
-  const plans = set.connectors.map((connector) => plan(connector, period, dropDir));
-  stageAhead(warehouse, plans[0], dropDir);
-  for (const [i, planned] of plans.entries()) {
-    stageAhead(warehouse, plans[i + 1], dropDir);
-    attempts.push(await collectConnector(warehouse, planned.connector, period, dropDir, runId, planned));
+  // Biggest batches first, two at a time on their own connections (each batch is its own
+  // transaction over its own rows), with the next batch's files staged ahead.
+  const plans = set.connectors.map((connector) => plan(connector, period, dropDir))
+    .sort((a, b) => sizeOf(dropDir, b.files) - sizeOf(dropDir, a.files) || a.connector.id.localeCompare(b.connector.id));
+  const queue = [...plans];
+  const results = new Map<string, CollectAttempt>();
+  const worker = async (connection: Warehouse) => {
+    for (let planned = queue.shift(); planned; planned = queue.shift()) {
+      stageAhead(connection, queue[0], dropDir);
+      stageAhead(connection, planned, dropDir);
+      results.set(planned.connector.id, await collectConnector(connection, planned.connector, period, dropDir, runId, planned));
+    }
+  };
+  const forks = await Promise.all(Array.from({ length: Math.max(0, concurrency - 1) }, () => warehouse.fork()));
+  try {
+    await Promise.all([warehouse, ...forks].map(worker));
+  } finally {
+    for (const fork of forks) fork.close();
   }
+  for (const connector of set.connectors) attempts.push(results.get(connector.id)!);
   return { runId, period, attempts };
+}
+
+function sizeOf(dropDir: string, files: string[]): number {
+  return files.reduce((sum, f) => sum + statSync(join(dropDir, f)).size, 0);
 }
