@@ -75,7 +75,7 @@ async function recordAttempt(warehouse: Warehouse, runId: string, period: string
   ]);
 }
 
-export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string, concurrency = 2): Promise<CollectOutcome> {
+export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string, concurrency = Number(process.env.DX_COLLECT_CONCURRENCY ?? 2)): Promise<CollectOutcome> {
   assertPeriod(period);
   if (!existsSync(dropDir) || !statSync(dropDir).isDirectory()) {
     throw new SourceFolderError(`source folder ${dropDir} does not exist or is not a folder; nothing was collected for ${period}`);
