@@ -30,7 +30,7 @@ async function startChild(args: string[]): Promise<{ child: ChildProcess; base: 
   const port = await freePort();
   const child = spawn(process.execPath, [...args.map((a) => a.replace('$PORT', String(port)))], { stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 1800; i++) {
     try {
       await fetch(`${base}/health`).catch(() => fetch(`${base}/bare`));
       return { child, base };
