@@ -34,10 +34,6 @@ export function connectorIdsOf(set: ConnectorSet): string[] {
   return [...set.connectors.map((c) => c.id), ...set.broken.map((b) => b.id)];
 }
 
-export function isCycleStep(step: string): step is CycleStep {
-  return (CYCLE_STEPS as readonly string[]).includes(step);
-}
-
 export async function runCycle(warehouse: Warehouse, set: ConnectorSet, options: CycleOptions): Promise<CycleResult> {
   const last = CYCLE_STEPS.indexOf(options.until ?? CYCLE_STEPS[CYCLE_STEPS.length - 1]!);
   const steps = CYCLE_STEPS.slice(0, last + 1);

@@ -9,7 +9,7 @@ import { csvStreamFromQuery } from '../extracts/csvStream.js';
 import { catalogResource } from '../share/catalog.js';
 import { extractSql } from '../share/extractSql.js';
 import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
-import { servingSnapshot } from './persons.js';
+import { servingSnapshot } from './lookup.js';
 import { errorResponses } from './schemas.js';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';

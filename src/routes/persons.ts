@@ -1,19 +1,15 @@
 /** Lookups about persons: one record, a batch, yes/no verifications, and a person's access history. */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { normaliseResidentId, residentIdProblem } from '../ids/residentId.js';
 import { catalogResource } from '../share/catalog.js';
 import { disclose, PERSON_QUESTIONS } from '../share/disclose.js';
-import type { ServingSnapshot } from '../share/servingSnapshot.js';
-import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
+import { lookupOne, servingSnapshot, verifyOne, type Subject } from './lookup.js';
+import { HttpError, requireGrant } from '../plugins/exchange.js';
 import { disclosureSchema, errorResponses, purposeQuery } from './schemas.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 40 } } } as const;
 
-export function servingSnapshot(request: FastifyRequest): ServingSnapshot {
-  const snapshot = request.server.snapshots.current();
-  if (!snapshot) throw new HttpError(503, 'no_snapshot', 'no period has been published yet');
-  return snapshot;
-}
+const person = (raw: string): Subject => ({ resource: 'population', view: 'persons', raw, normalise: validIdNumber, notFound: 'no such person in the published register' });
 
 /** The normal form of a requested ID number, or a 400 saying what is wrong with it. */
 export function validIdNumber(raw: string): string {
@@ -28,18 +24,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: { id: string }; Querystring: { purpose?: string } }>('/v1/persons/:id', {
     schema: { summary: 'One person from the population register: the granted fields only', tags: ['persons'], params: idParams, querystring: purposeQuery, response: { 200: disclosureSchema, ...errorResponses } },
-  }, async (request) => {
-    request.auditNote = { resource: 'population', action: 'lookup', subjects: [request.params.id] };
-    const grant = requireGrant(request, 'population', purposeOf(request));
-    const id = validIdNumber(request.params.id);
-    request.auditNote.subjects = [id];
-    const snapshot = servingSnapshot(request);
-    const record = snapshot.persons.get(id);
-    if (!record) throw new HttpError(404, 'not_found', 'no such person in the published register');
-    const disclosed = disclose(record, grant, population);
-    request.auditNote.fields = disclosed.fields;
-    return { period: snapshot.pointer.period, data: disclosed.data, provenance: disclosed.provenance };
-  });
+  }, async (request) => lookupOne(request, person(request.params.id)));
 
   fastify.post<{ Body: { ids: string[]; purpose: string } }>('/v1/persons/batch', {
     schema: {
@@ -82,17 +67,5 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: purposeQuery,
       response: { 200: { type: 'object', required: ['period', 'question', 'answer'], properties: { period: { type: 'string' }, question: { type: 'string' }, answer: { type: 'boolean' } } }, ...errorResponses },
     },
-  }, async (request) => {
-    const question = request.params.question.replaceAll('-', '_');
-    request.auditNote = { resource: 'population-status', action: 'verify', subjects: [request.params.id] };
-    const grant = requireGrant(request, 'population-status', purposeOf(request));
-    if (!grant.fields[question]) throw new HttpError(403, 'not_granted', `the grant does not cover the question "${request.params.question}"`);
-    const id = validIdNumber(request.params.id);
-    request.auditNote.subjects = [id];
-    const snapshot = servingSnapshot(request);
-    const record = snapshot.persons.get(id);
-    if (!record) throw new HttpError(404, 'not_found', 'no such person in the published register');
-    request.auditNote.fields = [question];
-    return { period: snapshot.pointer.period, question: request.params.question, answer: PERSON_QUESTIONS[question]!(record) };
-  });
+  }, async (request) => verifyOne(request, person(request.params.id), 'population-status', request.params.question, PERSON_QUESTIONS));
 };

@@ -39,20 +39,13 @@ export interface CanonicalSchema {
   json: Record<string, unknown>;
 }
 
-interface RawProperty {
-  type: CanonicalField['type'];
-  format?: FieldFormat;
-  enum?: string[];
-  pattern?: string;
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  maximum?: number;
+/** A field as written in the schema file: the JSON Schema keywords, and our annotations under x-. */
+type RawProperty = Omit<CanonicalField, 'name' | 'description' | 'authority' | 'references' | 'freshness' | 'required'> & {
   description?: string;
   'x-authority'?: string;
   'x-references'?: CanonicalField['references'];
   'x-freshness'?: boolean;
-}
+};
 
 const KNOWN_FORMATS: FieldFormat[] = ['date', 'year-month', 'cn-resident-id', 'cn-uscc', 'cn-disability-certificate'];
 

@@ -4,7 +4,7 @@
  * (published/CURRENT.json, replaced atomically) names the current one; publishing a new period
  * writes a new file and moves the pointer, and the servers switch over.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quotedString as str } from '@duckdb/node-api';
 import type { Warehouse } from '../store/warehouse.js';
@@ -61,11 +61,4 @@ export async function exportSnapshot(warehouse: Warehouse, period: string): Prom
   writeFileSync(temporary, `${JSON.stringify(pointer, null, 2)}\n`);
   renameSync(temporary, join(dir, 'CURRENT.json'));
   return pointer;
-}
-
-/** Remove snapshot files other than the current one and the `keep` newest (servers may still read those). */
-export function pruneSnapshots(dataDir: string, files: string[], keep = 2): void {
-  const current = readPointer(dataDir)?.file;
-  const old = files.filter((f) => f !== current).sort().slice(0, -keep);
-  for (const f of old) rmSync(join(publishedDir(dataDir), f), { force: true });
 }

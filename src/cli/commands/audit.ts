@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AuditRecord } from '../../audit/auditRecord.js';
-import { queryAudit } from '../../audit/queryAudit.js';
+import { queryAudit, type AuditFilter } from '../../audit/queryAudit.js';
 import { verifyAuditDir, type ChainVerification } from '../../audit/verifyAudit.js';
 import { renderTable } from '../../report/textTable.js';
 
@@ -9,13 +9,7 @@ interface AuditDirOptions {
   data: string;
 }
 
-interface QueryOptions extends AuditDirOptions {
-  client?: string;
-  subject?: string;
-  resource?: string;
-  outcome?: string;
-  from?: string;
-  to?: string;
+interface QueryOptions extends AuditDirOptions, AuditFilter {
   limit: number;
   format: 'json' | 'table';
 }

@@ -1,0 +1,61 @@
+/**
+ * The one way a single subject is looked up, for persons and companies alike: grant first (so
+ * a client without one learns nothing of existence), then the key's form, then the record,
+ * then exactly what the grant discloses, each step noted for the audit.
+ */
+import type { FastifyRequest } from 'fastify';
+import { catalogResource } from '../share/catalog.js';
+import { disclose } from '../share/disclose.js';
+import type { ServingSnapshot, ViewRecord } from '../share/servingSnapshot.js';
+import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
+import type { Grant } from '../share/accessStore.js';
+
+export interface Subject {
+  /** Catalogue resource of the lookup (e.g. population) and of its yes/no questions (population-status). */
+  resource: string;
+  view: 'persons' | 'entities';
+  /** The key as requested, and its normal form (or a 400). */
+  raw: string;
+  normalise: (raw: string) => string;
+  notFound: string;
+}
+
+export function servingSnapshot(request: FastifyRequest): ServingSnapshot {
+  const snapshot = request.server.snapshots.current();
+  if (!snapshot) throw new HttpError(503, 'no_snapshot', 'no period has been published yet');
+  return snapshot;
+}
+
+/** The grant of `resource` for the stated purpose, noting the request for the audit first. */
+function grantFor(request: FastifyRequest, resource: string, action: string, subject: Subject): Grant {
+  request.auditNote = { resource, action, subjects: [subject.raw] };
+  return requireGrant(request, resource, purposeOf(request));
+}
+
+/** Key, then record: the record, or a 400 or 404 (only ever after the grant was checked). */
+function findSubject(request: FastifyRequest, subject: Subject): { record: ViewRecord; snapshot: ServingSnapshot } {
+  const key = subject.normalise(subject.raw);
+  request.auditNote!.subjects = [key];
+  const snapshot = servingSnapshot(request);
+  const record = snapshot[subject.view].get(key);
+  if (!record) throw new HttpError(404, 'not_found', subject.notFound);
+  return { record, snapshot };
+}
+
+export function lookupOne(request: FastifyRequest, subject: Subject) {
+  const grant = grantFor(request, subject.resource, 'lookup', subject);
+  const { record, snapshot } = findSubject(request, subject);
+  const disclosed = disclose(record, grant, catalogResource(subject.resource)!);
+  request.auditNote!.fields = disclosed.fields;
+  return { period: snapshot.pointer.period, data: disclosed.data, provenance: disclosed.provenance };
+}
+
+/** A yes/no answer; the question itself must be granted. */
+export function verifyOne(request: FastifyRequest, subject: Subject, statusResource: string, question: string, questions: Record<string, (r: ViewRecord) => boolean>) {
+  const field = question.replaceAll('-', '_');
+  const grant = grantFor(request, statusResource, 'verify', subject);
+  if (!grant.fields[field]) throw new HttpError(403, 'not_granted', `the grant does not cover the question "${question}"`);
+  const { record, snapshot } = findSubject(request, subject);
+  request.auditNote!.fields = [field];
+  return { period: snapshot.pointer.period, question, answer: questions[field]!(record) };
+}
