@@ -9,6 +9,9 @@ import { registerFixturesCommand } from './commands/fixtures.js';
 import { registerPublishCommand } from './commands/publish.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerSubscriptionsCommand } from './commands/subscriptions.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('dx')
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerAccessCommands(program);
   registerAuditCommand(program);
+  registerWorkerCommand(program);
+  registerStatusCommand(program);
+  registerSubscriptionsCommand(program);
   return program;
 }
 

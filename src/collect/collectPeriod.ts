@@ -75,16 +75,46 @@ async function recordAttempt(warehouse: Warehouse, runId: string, period: string
   ]);
 }
 
-export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string, concurrency = Number(process.env.DX_COLLECT_CONCURRENCY ?? 2)): Promise<CollectOutcome> {
-  assertPeriod(period);
+export function assertSourceFolder(dropDir: string, period: string): void {
   if (!existsSync(dropDir) || !statSync(dropDir).isDirectory()) {
     throw new SourceFolderError(`source folder ${dropDir} does not exist or is not a folder; nothing was collected for ${period}`);
   }
-  const runId = randomUUID();
+}
+
+async function recordBroken(warehouse: Warehouse, runId: string, period: string, broken: ConnectorSet['broken'][number]): Promise<CollectAttempt> {
+  const attempt: CollectAttempt = { connector: broken.id, status: 'failed', files: [], error: broken.error };
+  await recordAttempt(warehouse, runId, period, attempt, new Date());
+  return attempt;
+}
+
+/** One connector's batch on its own: what a queued collect job runs. */
+export async function collectOneConnector(warehouse: Warehouse, set: ConnectorSet, connectorId: string, period: string, dropDir: string, runId: string): Promise<CollectAttempt> {
+  assertPeriod(period);
+  assertSourceFolder(dropDir, period);
+  const broken = set.broken.find((b) => b.id === connectorId);
+  if (broken) return recordBroken(warehouse, runId, period, broken);
+  const connector = set.connectors.find((c) => c.id === connectorId);
+  if (!connector) throw new Error(`no connector ${connectorId} among the manifests`);
+  return collectConnector(warehouse, connector, period, dropDir, runId);
+}
+
+export interface CollectHooks {
+  runId?: string;
+  concurrency?: number;
+  /** Told as each connector's batch starts and ends. */
+  onConnector?: (connectorId: string, attempt?: CollectAttempt) => void;
+}
+
+export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string, hooks: CollectHooks = {}): Promise<CollectOutcome> {
+  assertPeriod(period);
+  assertSourceFolder(dropDir, period);
+  const runId = hooks.runId ?? randomUUID();
+  const concurrency = hooks.concurrency ?? Number(process.env.DX_COLLECT_CONCURRENCY ?? 2);
   const attempts: CollectAttempt[] = [];
   for (const broken of set.broken) {
-    const attempt: CollectAttempt = { connector: broken.id, status: 'failed', files: [], error: broken.error };
-    await recordAttempt(warehouse, runId, period, attempt, new Date());
+    hooks.onConnector?.(broken.id);
+    const attempt = await recordBroken(warehouse, runId, period, broken);
+    hooks.onConnector?.(broken.id, attempt);
     attempts.push(attempt);
   }
   // Biggest batches first, two at a time on their own connections (each batch is its own
@@ -97,7 +127,10 @@ export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, per
     for (let planned = queue.shift(); planned; planned = queue.shift()) {
       stageAhead(connection, queue[0], dropDir);
       stageAhead(connection, planned, dropDir);
-      results.set(planned.connector.id, await collectConnector(connection, planned.connector, period, dropDir, runId, planned));
+      hooks.onConnector?.(planned.connector.id);
+      const attempt = await collectConnector(connection, planned.connector, period, dropDir, runId, planned);
+      hooks.onConnector?.(planned.connector.id, attempt);
+      results.set(planned.connector.id, attempt);
     }
   };
   const forks = await Promise.all(Array.from({ length: Math.max(0, concurrency - 1) }, () => warehouse.fork()));

@@ -1,16 +1,24 @@
 /**
- * The monthly cycle: collect at the start of the month, check and reconcile, (govern, share).
- * One implementation of each step; the CLI runs them in-process.
+ * The monthly cycle, in-process: collect every department's files, check them, govern them
+ * into the views, publish, notify subscribers. The steps are those the queue's workers run
+ * (cycleSteps.ts), recorded in the same status files, so `dx status` reads either kind of run.
  */
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { ConnectorSet } from '../connectors/manifest.js';
 import { collectPeriod, type CollectOutcome } from '../collect/collectPeriod.js';
-import { checkPeriod } from '../check/runChecks.js';
-import { governPeriod, type GovernResult } from '../govern/runGovern.js';
-import { publishPeriod, PublishRefusedError, type Publication } from '../govern/publish.js';
+import type { GovernResult } from '../govern/runGovern.js';
+import { tryLock } from '../store/fileLock.js';
 import type { Warehouse } from '../store/warehouse.js';
+import { withRetries, webhookRetryPolicy } from '../notify/retryPolicy.js';
+import { cyclesDir, dueDateOf, finishRunRecord, startRunRecord, updateStepRecord } from './cycleStatus.js';
+import {
+  CYCLE_STEPS, checkStep, collectStepName, describeAttempt, describePublish, governStep, notifySubscriber, publishStep,
+  runStepNames, subscribersToNotify, type CycleStep, type PublishOutcome, type StepInput,
+} from './cycleSteps.js';
+import { trackStep } from './trackStep.js';
 
-export const CYCLE_STEPS = ['collect', 'check', 'govern', 'publish'] as const;
-export type CycleStep = (typeof CYCLE_STEPS)[number];
+export { CYCLE_STEPS, type CycleStep } from './cycleSteps.js';
 
 export interface CycleOptions {
   period: string;
@@ -22,46 +30,110 @@ export interface CycleOptions {
 
 export interface CycleResult {
   period: string;
+  runId: string;
   steps: CycleStep[];
   collect: CollectOutcome;
   govern?: GovernResult;
   /** Set when the publish step ran: the publication, or why it was refused. */
-  publication?: Publication | { refused: string[] };
+  publication?: PublishOutcome;
+  /** Subscribers told of the publication, and those that could not be reached. */
+  notified?: { delivered: string[]; failed: string[] };
 }
+
+export class CycleAlreadyRunningError extends Error {}
 
 /** Every connector id, the broken manifests' too. */
 export function connectorIdsOf(set: ConnectorSet): string[] {
   return [...set.connectors.map((c) => c.id), ...set.broken.map((b) => b.id)];
 }
 
+export function expectedConnectors(set: ConnectorSet, period: string): { id: string; dueDate?: string }[] {
+  return [
+    ...set.connectors.map((c) => ({ id: c.id, dueDate: dueDateOf(period, c.dueDay) })),
+    ...set.broken.map((b) => ({ id: b.id })),
+  ];
+}
+
+function lockPeriod(dataDir: string, period: string): () => void {
+  const lock = tryLock(join(cyclesDir(dataDir), period, 'cycle.lock'));
+  if (typeof lock === 'function') return lock;
+  throw new CycleAlreadyRunningError(`a cycle for ${period} is already running (process ${lock.heldBy}); wait for it, or follow it with dx status --period ${period}`);
+}
+
 export async function runCycle(warehouse: Warehouse, set: ConnectorSet, options: CycleOptions): Promise<CycleResult> {
-  const last = CYCLE_STEPS.indexOf(options.until ?? CYCLE_STEPS[CYCLE_STEPS.length - 1]!);
-  const steps = CYCLE_STEPS.slice(0, last + 1);
+  const until = options.until ?? CYCLE_STEPS[CYCLE_STEPS.length - 1]!;
+  const steps = CYCLE_STEPS.slice(0, CYCLE_STEPS.indexOf(until) + 1);
+  const dataDir = warehouse.dataDir;
+  const release = lockPeriod(dataDir, options.period);
+  const input: StepInput = { dataDir, set, period: options.period, source: options.source, runId: randomUUID() };
+  const ids = connectorIdsOf(set);
+  startRunRecord(dataDir, {
+    period: options.period, runId: input.runId, mode: 'in-process', source: options.source, state: 'running',
+    startedAt: new Date().toISOString(), connectors: expectedConnectors(set, options.period), steps: runStepNames(ids, until),
+  });
+  try {
+    const result = await runSteps(warehouse, input, steps, ids, options);
+    const outcome = !result.publication ? `stopped after ${until}` : describePublish(result.publication);
+    finishRunRecord(dataDir, options.period, input.runId, 'completed', outcome);
+    return result;
+  } catch (error) {
+    finishRunRecord(dataDir, options.period, input.runId, 'failed', (error as Error).message);
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+async function runSteps(warehouse: Warehouse, input: StepInput, steps: CycleStep[], ids: string[], options: CycleOptions): Promise<CycleResult> {
+  const { dataDir, period } = input;
+  const tracked = <T>(step: CycleStep, work: () => Promise<T>, report: (value: T) => string) => {
+    options.onStep?.(step, 'start');
+    return trackStep({ dataDir, period, step, attempt: 1, maxAttempts: 1 }, work, (value) => {
+      const detail = report(value);
+      options.onStep?.(step, 'end', detail);
+      return { detail };
+    });
+  };
   options.onStep?.('collect', 'start');
-  const collect = await collectPeriod(warehouse, set, options.period, options.source);
+  const started = new Map<string, number>();
+  const collect = await collectPeriod(warehouse, input.set, period, input.source, {
+    runId: input.runId,
+    onConnector: (id, attempt) => {
+      const step = collectStepName(id);
+      if (!attempt) {
+        started.set(id, Date.now());
+        updateStepRecord(dataDir, period, step, { state: 'running', attempts: 1, startedAt: new Date().toISOString() });
+        return;
+      }
+      updateStepRecord(dataDir, period, step, { state: 'completed', endedAt: new Date().toISOString(), durationMs: Date.now() - started.get(id)!, ...describeAttempt(attempt) });
+    },
+  });
   const loaded = collect.attempts.filter((a) => a.status === 'loaded').length;
   options.onStep?.('collect', 'end', `${loaded} of ${collect.attempts.length} batches loaded`);
-  const result: CycleResult = { period: options.period, steps, collect };
-  if (steps.includes('check')) {
-    options.onStep?.('check', 'start');
-    await checkPeriod(warehouse, set.connectors, options.period);
-    options.onStep?.('check', 'end');
-  }
+  const result: CycleResult = { period, runId: input.runId, steps, collect };
+  if (steps.includes('check')) await tracked('check', () => checkStep(warehouse, input), (d) => d);
   if (steps.includes('govern')) {
-    options.onStep?.('govern', 'start');
-    result.govern = await governPeriod(warehouse, options.period);
-    options.onStep?.('govern', 'end', `${result.govern.persons} persons, ${result.govern.entities} entities`);
+    result.govern = await tracked('govern', () => governStep(warehouse, input), (g) => `${g.persons} persons, ${g.entities} entities`);
   }
-  if (steps.includes('publish')) {
-    options.onStep?.('publish', 'start');
-    try {
-      result.publication = await publishPeriod(warehouse, connectorIdsOf(set), { period: options.period, publishedBy: 'cycle' });
-      options.onStep?.('publish', 'end', 'published');
-    } catch (error) {
-      if (!(error instanceof PublishRefusedError)) throw error;
-      result.publication = { refused: error.blocking };
-      options.onStep?.('publish', 'end', `not published: ${error.blocking.length} blocking finding(s); a steward may publish with dx publish --override-reason`);
-    }
+  if (steps.includes('publish')) result.publication = await tracked('publish', () => publishStep(warehouse, input, ids), describePublish);
+  if (steps.includes('notify')) {
+    result.notified = await tracked('notify', () => notifyAll(input, result.publication), (n) => `${n.delivered.length} subscriber(s) told, ${n.failed.length} unreachable`);
   }
   return result;
+}
+
+/** In-process, each subscriber is retried with the same backoff the queue would use. */
+async function notifyAll(input: StepInput, outcome: PublishOutcome | undefined): Promise<{ delivered: string[]; failed: string[] }> {
+  const subscribers = subscribersToNotify(input, outcome);
+  const delivered: string[] = [];
+  const failed: string[] = [];
+  await Promise.all(subscribers.map(async (subscription) => {
+    try {
+      await withRetries(webhookRetryPolicy(), () => notifySubscriber(input, subscription, (outcome as { published: Parameters<typeof notifySubscriber>[2] }).published));
+      delivered.push(subscription.client);
+    } catch {
+      failed.push(subscription.client);
+    }
+  }));
+  return { delivered, failed };
 }

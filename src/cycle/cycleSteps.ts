@@ -1,0 +1,91 @@
+/**
+ * The cycle's steps, each one function, called the same way by the in-process run and by the
+ * queue's workers. Each step is safe to run again for the same period: collect replaces the
+ * connector's batch, check and govern replace the period's results, publish re-exports, and a
+ * subscriber told twice gets the same period twice (its delivery id differs, the content not).
+ */
+import type { ConnectorSet } from '../connectors/manifest.js';
+import { collectOneConnector, type CollectAttempt } from '../collect/collectPeriod.js';
+import { checkPeriod } from '../check/runChecks.js';
+import { governPeriod, type GovernResult } from '../govern/runGovern.js';
+import { publishPeriod, PublishRefusedError, type Publication } from '../govern/publish.js';
+import { loadCatalog } from '../share/catalog.js';
+import { listSubscriptions, type Subscription } from '../notify/subscriptions.js';
+import { deliverPublication, type PublishedPeriod } from '../notify/publicationWebhook.js';
+import type { Warehouse } from '../store/warehouse.js';
+
+/** The steps in order; collect runs once per connector. */
+export const CYCLE_STEPS = ['collect', 'check', 'govern', 'publish', 'notify'] as const;
+export type CycleStep = (typeof CYCLE_STEPS)[number];
+
+export interface StepInput {
+  dataDir: string;
+  set: ConnectorSet;
+  period: string;
+  source: string;
+  runId: string;
+}
+
+export type PublishOutcome = { published: PublishedPeriod } | { refused: string[] };
+
+export function collectStepName(connectorId: string): string {
+  return `collect:${connectorId}`;
+}
+
+/** The step names a run records: one collect step per connector, then the rest. */
+export function runStepNames(connectorIds: string[], until: CycleStep = 'notify'): string[] {
+  const rest = CYCLE_STEPS.slice(1, CYCLE_STEPS.indexOf(until) + 1);
+  return [...connectorIds.map(collectStepName), ...rest];
+}
+
+export function describeAttempt(attempt: CollectAttempt): { detail: string; error?: string } {
+  if (attempt.status === 'loaded') {
+    const b = attempt.batch!;
+    return { detail: `${b.rowsLoaded} rows loaded, ${b.rowsQuarantined} quarantined from ${attempt.files.length} file(s)` };
+  }
+  return { detail: attempt.status, error: attempt.error };
+}
+
+export function collectStep(warehouse: Warehouse, input: StepInput, connectorId: string): Promise<CollectAttempt> {
+  return collectOneConnector(warehouse, input.set, connectorId, input.period, input.source, input.runId);
+}
+
+export async function checkStep(warehouse: Warehouse, input: StepInput): Promise<string> {
+  const results = await checkPeriod(warehouse, input.set.connectors, input.period);
+  const failing = [...results.values()].flatMap((r) => r ?? []).filter((r) => r.failedRows > 0).length;
+  return `${results.size} batches checked, ${failing} rule(s) with failures`;
+}
+
+export async function governStep(warehouse: Warehouse, input: StepInput): Promise<GovernResult> {
+  return governPeriod(warehouse, input.period);
+}
+
+function sharedResources(): string[] {
+  return loadCatalog().filter((r) => r.sharing !== 'not_shared').map((r) => r.id);
+}
+
+/** Publish, or hold the period back when blocking findings need a steward's decision (not a failure to retry). */
+export async function publishStep(warehouse: Warehouse, input: StepInput, connectorIds: string[]): Promise<PublishOutcome> {
+  try {
+    const publication: Publication = await publishPeriod(warehouse, connectorIds, { period: input.period, publishedBy: 'cycle' });
+    return { published: { period: publication.period, publishedAt: publication.snapshot.publishedAt, overridden: publication.overridden, resources: sharedResources() } };
+  } catch (error) {
+    if (error instanceof PublishRefusedError) return { refused: error.blocking };
+    throw error;
+  }
+}
+
+export function describePublish(outcome: PublishOutcome): string {
+  return 'published' in outcome
+    ? 'published'
+    : `not published: ${outcome.refused.length} blocking finding(s); a steward may publish with dx publish --override-reason`;
+}
+
+/** Subscribers to tell about a publication (none when the period was held back). */
+export function subscribersToNotify(input: StepInput, outcome: PublishOutcome | undefined): Subscription[] {
+  return outcome && 'published' in outcome ? listSubscriptions(input.dataDir) : [];
+}
+
+export function notifySubscriber(input: StepInput, subscription: Subscription, published: PublishedPeriod): Promise<void> {
+  return deliverPublication(input.dataDir, subscription, published);
+}

@@ -1,0 +1,40 @@
+/** Run one step of a period's cycle and record what happened to it: start, end, retries, error. */
+import { updateStepRecord } from './cycleStatus.js';
+
+export interface StepAttempt {
+  dataDir: string;
+  period: string;
+  step: string;
+  /** 1 for the first try. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+export interface StepReport {
+  detail: string;
+  /** Set when the step finished but its data did not arrive whole (a failed or missing batch). */
+  error?: string;
+}
+
+export async function trackStep<T>(at: StepAttempt, work: () => Promise<T>, report: (value: T) => StepReport): Promise<T> {
+  const started = Date.now();
+  updateStepRecord(at.dataDir, at.period, at.step, {
+    state: 'running', attempts: at.attempt, maxAttempts: at.maxAttempts,
+    startedAt: new Date(started).toISOString(), endedAt: undefined, durationMs: undefined, error: undefined,
+  });
+  try {
+    const value = await work();
+    const { detail, error } = report(value);
+    updateStepRecord(at.dataDir, at.period, at.step, {
+      state: 'completed', endedAt: new Date().toISOString(), durationMs: Date.now() - started, detail, error,
+      progress: undefined,
+    });
+    return value;
+  } catch (error) {
+    updateStepRecord(at.dataDir, at.period, at.step, {
+      state: at.attempt < at.maxAttempts ? 'retrying' : 'failed',
+      endedAt: new Date().toISOString(), durationMs: Date.now() - started, error: (error as Error).message,
+    });
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Cross-process coordination through the file system: a lock file holding the owner's pid
+ * (taken over when that process is gone, so a crash never wedges it), and whole-file JSON
+ * writes through a temporary file and a rename, so a reader never sees half a file.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid holding a lock file, or undefined when it is free or its holder has died. */
+export function lockHolder(lockFile: string): number | undefined {
+  let holder: number;
+  try {
+    holder = Number(readFileSync(lockFile, 'utf8') || 0);
+  } catch {
+    return undefined;
+  }
+  return holder > 0 && pidAlive(holder) ? holder : undefined;
+}
+
+/** Take the lock now or say who holds it; returns the release function. */
+export function tryLock(lockFile: string): (() => void) | { heldBy: number } {
+  mkdirSync(dirname(lockFile), { recursive: true });
+  for (;;) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = lockHolder(lockFile);
+      if (holder !== undefined) return { heldBy: holder };
+      rmSync(lockFile, { force: true }); // its holder died: take it over
+    }
+  }
+}
+
+/** Wait for the lock (briefly: these locks guard millisecond-long writes). */
+export async function acquireLock(lockFile: string, timeoutMs = 5000): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = tryLock(lockFile);
+    if (typeof result === 'function') return result;
+    if (Date.now() > deadline) throw new Error(`${lockFile} is held by process ${result.heldBy}; is it stuck?`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function writeJsonAtomic(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, file);
+}
+
+export function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+}
