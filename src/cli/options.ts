@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConnectorSet, type ConnectorSet } from '../connectors/manifest.js';
 import { CONNECTORS_DIR } from '../paths.js';
-import { Warehouse } from '../store/warehouse.js';
+import type { Warehouse } from '../store/warehouse.js';
+import { openWarehouseWaiting } from '../schedule/warehouseLease.js';
 
 export interface DataOptions {
   data: string;
@@ -23,7 +24,8 @@ export function connectorsFrom(options: DataOptions): ConnectorSet {
 export { connectorIdsOf as connectorIds } from '../cycle/runCycle.js';
 
 export async function withWarehouse<T>(options: DataOptions, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
-  const warehouse = await Warehouse.open(resolve(options.data));
+  // A worker between two steps holds the file for a moment; a running cycle for longer.
+  const warehouse = await openWarehouseWaiting(resolve(options.data), { timeoutMs: 30_000, onWait: (m) => process.stderr.write(`dx: ${m}\n`) });
   try {
     return await work(warehouse);
   } finally {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ConnectorSet } from '../connectors/manifest.js';
-import { collectPeriod, type CollectOutcome } from '../collect/collectPeriod.js';
+import { assertPeriod, assertSourceFolder, collectPeriod, type CollectOutcome } from '../collect/collectPeriod.js';
 import type { GovernResult } from '../govern/runGovern.js';
 import { tryLock } from '../store/fileLock.js';
 import type { Warehouse } from '../store/warehouse.js';
@@ -64,6 +64,8 @@ export async function runCycle(warehouse: Warehouse, set: ConnectorSet, options:
   const until = options.until ?? CYCLE_STEPS[CYCLE_STEPS.length - 1]!;
   const steps = CYCLE_STEPS.slice(0, CYCLE_STEPS.indexOf(until) + 1);
   const dataDir = warehouse.dataDir;
+  assertPeriod(options.period);
+  assertSourceFolder(options.source, options.period);
   const release = lockPeriod(dataDir, options.period);
   const input: StepInput = { dataDir, set, period: options.period, source: options.source, runId: randomUUID() };
   const ids = connectorIdsOf(set);

@@ -6,7 +6,24 @@
  */
 import { Warehouse } from '../store/warehouse.js';
 
-const LOCKED = /lock/i;
+const LOCKED = /Could not set lock/i;
+
+/** Open the warehouse, waiting while another process holds it (a worker between steps, a running cycle). */
+export async function openWarehouseWaiting(dataDir: string, options: { timeoutMs?: number; onWait?: (message: string) => void } = {}): Promise<Warehouse> {
+  const deadline = Date.now() + (options.timeoutMs ?? Infinity);
+  let told = false;
+  for (;;) {
+    try {
+      return await Warehouse.open(dataDir);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!LOCKED.test(message) || Date.now() > deadline) throw error;
+      if (!told) options.onWait?.(`the warehouse is held by another process; waiting for it (${message.split('\n')[0]})`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
 
 export class WarehouseLease {
   private opening?: Promise<Warehouse>;
@@ -15,18 +32,8 @@ export class WarehouseLease {
 
   constructor(readonly dataDir: string, private readonly idleMs = 1000, private readonly onWait?: (message: string) => void) {}
 
-  private async open(): Promise<Warehouse> {
-    let told = false;
-    for (;;) {
-      try {
-        return await Warehouse.open(this.dataDir);
-      } catch (error) {
-        if (!LOCKED.test((error as Error).message)) throw error;
-        if (!told) this.onWait?.(`the warehouse is held by another process; waiting for it (${(error as Error).message.split('\n')[0]})`);
-        told = true;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
+  private open(): Promise<Warehouse> {
+    return openWarehouseWaiting(this.dataDir, { onWait: this.onWait });
   }
 
   async use<T>(work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
