@@ -2,7 +2,7 @@
  * `npm run bench`: run the benchmarks and regenerate bench/RESULTS.md. Every figure is measured
  * in this run, beside its baseline. BENCH_PERSONS sets the city's size (default 1,000,000),
  * BENCH_CYCLE_PERSONS the sizes of the whole-cycle runs (default that and three times that),
- * BENCH_SUITES which suites run (default collect,cycle,api).
+ * BENCH_SUITES which suites run (default collect,cycle,api,queue).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -11,9 +11,10 @@ import { PROJECT_ROOT } from '../src/paths.js';
 import { benchApi } from './apiThroughput.js';
 import { benchCollectCheck } from './collectCheck.js';
 import { benchCycle, cycleMarkdown } from './cycleScale.js';
+import { benchQueue } from './queueCycle.js';
 
 const persons = Number(process.env.BENCH_PERSONS ?? 1_000_000);
-const suites = new Set((process.env.BENCH_SUITES ?? 'collect,cycle,api').split(','));
+const suites = new Set((process.env.BENCH_SUITES ?? 'collect,cycle,api,queue').split(','));
 const workDir = process.env.BENCH_WORK_DIR ?? join(PROJECT_ROOT, 'bench', '.work');
 mkdirSync(workDir, { recursive: true });
 
@@ -26,6 +27,7 @@ if (suites.has('cycle')) {
   sections.push(cycleMarkdown(cycles));
 }
 if (suites.has('api')) sections.push((await benchApi(workDir, persons)).markdown);
+if (suites.has('queue')) sections.push((await benchQueue(workDir, persons)).markdown);
 
 const command = [
   persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,

@@ -7,7 +7,6 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
 import { CYCLE_STEPS, collectStepName, type CycleStep } from '../cycle/cycleSteps.js';
 import { stepRetryPolicy } from '../notify/retryPolicy.js';
-import { CYCLE_QUEUE } from './queueConnection.js';
 
 export interface CycleJobData {
   period: string;
@@ -35,16 +34,16 @@ export function stepJobOptions(data: CycleJobData, step: string): JobsOptions {
   };
 }
 
-export function cycleFlow(data: Omit<CycleJobData, 'connectorId'>, connectorIds: string[], until: CycleStep = 'notify'): FlowJob {
+export function cycleFlow(queueName: string, data: Omit<CycleJobData, 'connectorId'>, connectorIds: string[], until: CycleStep = 'notify'): FlowJob {
   const collects: FlowJob[] = connectorIds.map((connectorId) => {
     const job = { ...data, connectorId };
-    return { name: 'collect', queueName: CYCLE_QUEUE, data: job, opts: stepJobOptions(job, collectStepName(connectorId)) };
+    return { name: 'collect', queueName, data: job, opts: stepJobOptions(job, collectStepName(connectorId)) };
   });
   const later = CYCLE_STEPS.slice(1, CYCLE_STEPS.indexOf(until) + 1);
   let children = collects;
   let top: FlowJob | undefined;
   for (const step of later) {
-    top = { name: step, queueName: CYCLE_QUEUE, data, opts: stepJobOptions(data, step), children };
+    top = { name: step, queueName, data, opts: stepJobOptions(data, step), children };
     children = [top];
   }
   if (!top) throw new Error('a queued cycle runs at least its check step');

@@ -19,7 +19,7 @@ import { envInt, webhookRetryPolicy } from '../notify/retryPolicy.js';
 import { listSubscriptions } from '../notify/subscriptions.js';
 import type { PublishedPeriod } from '../notify/publicationWebhook.js';
 import { cycleJobId, type CycleJobData } from './cycleFlow.js';
-import { CYCLE_QUEUE, cycleQueue } from './queueConnection.js';
+import { cycleQueue, cycleQueueName } from './queueConnection.js';
 import { releasePeriod } from './enqueueCycle.js';
 import { startScheduledCycle, type ScheduledCycleData } from './monthlySchedule.js';
 import { WarehouseLease } from './warehouseLease.js';
@@ -42,7 +42,7 @@ interface DeliveryJobData {
 
 export function startCycleWorker(options: WorkerOptions): Worker {
   const lease = new WarehouseLease(options.dataDir, 1000, (message) => options.log.info(message));
-  const queue = cycleQueue(options.redis);
+  const queue = cycleQueue(options.dataDir, options.redis);
   const stepInput = (data: CycleJobData): StepInput => ({ dataDir: options.dataDir, set: options.set, period: data.period, source: data.source, runId: data.runId });
   const attemptOf = (job: Job, step: string) => ({
     dataDir: options.dataDir, period: (job.data as CycleJobData).period, step, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1,
@@ -87,7 +87,7 @@ export function startCycleWorker(options: WorkerOptions): Worker {
   };
 
   const lockDuration = envInt('DX_JOB_LOCK_MS', 30_000);
-  const worker = new Worker(CYCLE_QUEUE, async (job) => {
+  const worker = new Worker(cycleQueueName(options.dataDir), async (job) => {
     const data = job.data as CycleJobData;
     if (job.name !== 'start' && job.name !== 'deliver' && readRunRecord(options.dataDir, data.period)?.runId !== data.runId) {
       return { skipped: `run ${data.runId} of ${data.period} was replaced by a newer run` };

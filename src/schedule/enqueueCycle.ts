@@ -13,7 +13,7 @@ import { runStepNames, type CycleStep } from '../cycle/cycleSteps.js';
 import { CycleAlreadyRunningError, connectorIdsOf, expectedConnectors } from '../cycle/runCycle.js';
 import { lockHolder } from '../store/fileLock.js';
 import { cycleFlow } from './cycleFlow.js';
-import { periodRunKey } from './queueConnection.js';
+import { cycleQueueName, periodRunKey } from './queueConnection.js';
 
 export interface EnqueueOptions {
   dataDir: string;
@@ -46,7 +46,7 @@ export async function enqueueCycle(redis: Redis, options: EnqueueOptions): Promi
   });
   const producer = new FlowProducer({ connection: redis });
   try {
-    await producer.add(cycleFlow({ period: options.period, runId, source: options.source }, ids, options.until));
+    await producer.add(cycleFlow(cycleQueueName(options.dataDir), { period: options.period, runId, source: options.source }, ids, options.until));
   } catch (error) {
     await redis.del(key);
     throw error;

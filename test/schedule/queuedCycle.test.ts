@@ -31,6 +31,7 @@ t.test('a queued cycle on two workers publishes the same views as the in-process
   const queued = join(root, 'queued');
   startWorker(t, queued, redis.url);
   startWorker(t, queued, redis.url);
+  startWorker(t, join(root, 'another-exchange'), redis.url); // shares the Redis, must not take these jobs
   const first = runDx(['cycle', '--data', queued, '--period', PERIOD, '--source', drop, '--wait'], { REDIS_URL: redis.url });
   await waitForStatus(queued, PERIOD, (s) => s.run.mode === 'queue' && s.run.state === 'running', 'the queued run to start');
   const second = await runDx(['cycle', '--data', queued, '--period', PERIOD, '--source', drop], { REDIS_URL: redis.url });

@@ -76,7 +76,8 @@ t.test('the monthly schedule is registered once, and its start job enqueues the 
   t.teardown(() => redis.stop());
   const connection = redisConnection(redis.url);
   t.teardown(() => connection.disconnect());
-  const queue = cycleQueue(connection);
+  const dataDir = tempDir(t);
+  const queue = cycleQueue(dataDir, connection);
   t.teardown(() => queue.close());
   const dropRoot = tempDir(t);
   await scheduleMonthlyCycle(queue, dropRoot);
@@ -85,7 +86,6 @@ t.test('the monthly schedule is registered once, and its start job enqueues the 
   t.same(schedulers.map((s) => [s.key, s.pattern, s.tz]), [[SCHEDULER_ID, '0 2 1 * *', 'Asia/Shanghai']]);
 
   cpSync(join(SAMPLE, '2026-10'), join(dropRoot, '2026-10'), { recursive: true });
-  const dataDir = tempDir(t);
   const options = { dataDir, set: loadConnectorSet(), redis: connection, log: pino({ level: 'silent' }) };
   const started = await startScheduledCycle(options, { dropRoot }, new Date('2026-11-01T02:00:00+08:00'));
   t.equal(started.period, '2026-10');

@@ -31,7 +31,7 @@ export function registerWorkerCommand(program: Command): void {
     const set = connectorsFrom(options);
     const worker = startCycleWorker({ dataDir: resolve(options.data), set, redis, log, concurrency: options.concurrency });
     if (options.dropRoot) {
-      const queue = cycleQueue(redis);
+      const queue = cycleQueue(resolve(options.data), redis);
       await scheduleMonthlyCycle(queue, resolve(options.dropRoot), options.cron, options.timezone);
       await queue.close();
       log.info({ cron: options.cron, timezone: options.timezone }, 'monthly cycle scheduled');
