@@ -15,6 +15,7 @@ COPY package.json ./
 COPY schemas ./schemas
 COPY connectors ./connectors
 COPY pipelines ./pipelines
+COPY console ./console
 VOLUME ["/data"]
 EXPOSE 8080
 USER node

@@ -23,6 +23,10 @@ import { entityRoutes } from './routes/entities.js';
 import { grantRoutes } from './routes/grants.js';
 import { auditDirOf, auditRoutes } from './routes/audit.js';
 import { extractRoutes } from './routes/extracts.js';
+import { reportRoutes } from './routes/reports.js';
+import { sessionRoutes } from './routes/session.js';
+import { auditVerifyRoutes } from './routes/auditVerify.js';
+import { consoleRoutes } from './console/consoleRoutes.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -74,6 +78,10 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(grantRoutes);
   await fastify.register(auditRoutes, { auditDir });
   await fastify.register(extractRoutes);
+  await fastify.register(reportRoutes);
+  await fastify.register(sessionRoutes);
+  await fastify.register(auditVerifyRoutes, { auditDir });
+  await fastify.register(consoleRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */

@@ -3,20 +3,17 @@
  * with what to try next. DX_DEMO_DIR (default ./data/demo), DX_DEMO_PERSONS (default 20,000),
  * PORT (default 8080).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConnectorSet } from '../connectors/manifest.js';
-import { runCycle } from '../cycle/runCycle.js';
-import { generateCity } from '../fixtures/city.js';
 import { checksReport, renderChecksReport } from '../report/checksReport.js';
 import { reconciliationReport } from '../report/reconciliationReport.js';
 import { renderReconciliation } from '../report/renderReconciliation.js';
 import { connectorIdsOf } from '../cycle/runCycle.js';
 import { startServer } from '../server.js';
 import { Warehouse } from '../store/warehouse.js';
-import { publishPeriod } from '../govern/publish.js';
-import { readPointer } from '../share/publishedSnapshot.js';
-import { ensureDemoAccess } from './demoAccess.js';
+import { CONSOLE_USERS } from './demoAccess.js';
+import { prepareDemo } from './prepareDemo.js';
 
 const root = resolve(process.env.DX_DEMO_DIR ?? 'data/demo');
 const persons = Number(process.env.DX_DEMO_PERSONS ?? 20_000);
@@ -26,26 +23,17 @@ const seed = 2026;
 const shown = (path: string) => relative(process.cwd(), path) || '.';
 const say = (text = '') => process.stdout.write(`${text}\n`);
 
-const dataDir = join(root, 'data');
+const dataDir = await prepareDemo({
+  root, persons, periods, seed, say,
+  onCycle: (result, ms) => {
+    const loaded = result.collect.attempts.filter((a) => a.status === 'loaded').length;
+    say(`Cycle ${result.period}: ${loaded} of ${result.collect.attempts.length} batches collected, checked and governed in ${(ms / 1000).toFixed(1)} s; ${result.publication && 'refused' in result.publication ? 'not published (blocking findings)' : 'published'}.`);
+  },
+});
 const set = loadConnectorSet();
 const warehouse = await Warehouse.open(dataDir);
 try {
-  for (const period of periods) {
-    const drop = join(root, 'drop', period);
-    if (!existsSync(join(drop, 'truth.json'))) {
-      say(`Generating a city of ${persons.toLocaleString('en-US')} persons for ${period} in ${shown(drop)} …`);
-      await generateCity({ persons, seed, period, out: drop });
-    }
-    const started = Date.now();
-    const result = await runCycle(warehouse, set, { period, source: drop });
-    const loaded = result.collect.attempts.filter((a) => a.status === 'loaded').length;
-    say(`Cycle ${period}: ${loaded} of ${result.collect.attempts.length} batches collected, checked and governed in ${((Date.now() - started) / 1000).toFixed(1)} s; ${result.publication && 'refused' in result.publication ? 'not published (blocking findings)' : 'published'}.`);
-  }
   const latest = periods[periods.length - 1]!;
-  if (readPointer(dataDir)?.period !== latest) {
-    // The demo city carries planted faults on purpose: the steward publishes over them, with the reason recorded.
-    await publishPeriod(warehouse, connectorIdsOf(set), { period: latest, publishedBy: 'demo-steward', overrideReason: 'demo data: faults planted on purpose' });
-  }
   const sample = await warehouse.one<{ alive: string; dead: string; company: string }>(
     `SELECT (SELECT min(id_number) FROM population_view WHERE period = $p AND NOT deceased AND register_status = 'normal') AS alive,
             (SELECT min(id_number) FROM population_view WHERE period = $p AND deceased) AS dead,
@@ -58,7 +46,6 @@ try {
 } finally {
   warehouse.close();
 }
-await ensureDemoAccess(root, dataDir);
 
 const server = await startServer({ port, host: '127.0.0.1', dataDir, logLevel: 'warn' });
 const data = shown(dataDir);
@@ -73,6 +60,10 @@ ${shown(join(root, 'keys'))}/, sample subjects in ${shown(join(root, 'sample-ids
   curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:${port}/v1/persons/$DECEASED/verify/alive?purpose=minimum%20living%20allowance%20review"
   npm run dx -- report reconciliation --period ${latest} --data ${data}
   npm run dx -- audit verify --data ${data}
+
+The steward console is at http://localhost:${port}/ : log in with one of these keys (Chinese labels;
+"English" switches), e.g. copy it with  cat ${shown(join(root, 'keys'))}/console-steward.key
+${CONSOLE_USERS.map((u) => `  ${u.role.padEnd(44)} ${shown(join(root, 'keys', `${u.client}.key`))}`).join('\n')}
 
 The departments' files are in ${shown(join(root, 'drop'))}, one folder per period, with the faults the
 generator planted listed in truth.json.`);

@@ -11,7 +11,8 @@ interface DemoClient {
   id: string;
   department: string;
   roles: Role[];
-  grants: Array<{ resource: string; fields: Record<string, FieldAccess>; purposes: string[]; conditional?: boolean }>;
+  /** `pending`: the request is left for a steward or the provider to decide (in the console). */
+  grants: Array<{ resource: string; fields: Record<string, FieldAccess>; purposes: string[]; conditional?: boolean; pending?: boolean }>;
 }
 
 export const DEMO_CLIENTS: DemoClient[] = [
@@ -28,9 +29,25 @@ export const DEMO_CLIENTS: DemoClient[] = [
     id: 'pension-bureau', department: 'social-security', roles: ['department'],
     grants: [{ resource: 'population', conditional: true, purposes: ['pension eligibility'], fields: { id_number: 'full', name: 'masked', deceased: 'full', death_date: 'full', pension_status: 'full' } }],
   },
-  { id: 'transport-enforcement', department: 'transport', roles: ['department'], grants: [] },
+  {
+    id: 'transport-enforcement', department: 'transport', roles: ['department'],
+    grants: [{ resource: 'population', conditional: true, pending: true, purposes: ['traffic fine enforcement'], fields: { name: 'full', address: 'masked' } }],
+  },
   { id: 'data-office-admin', department: 'data-office', roles: ['provider', 'steward'], grants: [] },
   { id: 'city-auditor', department: 'audit-office', roles: ['auditor'], grants: [] },
+  // Console users, one per role: what each may see is in docs/console.md.
+  { id: 'console-steward', department: 'data-office', roles: ['steward'], grants: [] },
+  { id: 'console-analyst', department: 'data-office', roles: ['analyst'], grants: [] },
+  { id: 'console-auditor', department: 'audit-office', roles: ['auditor'], grants: [] },
+  { id: 'civil-affairs-admin', department: 'civil-affairs', roles: ['provider'], grants: [] },
+];
+
+/** The demo's console logins, by role, for what `npm run demo` prints. */
+export const CONSOLE_USERS: Array<{ client: string; role: string }> = [
+  { client: 'console-steward', role: 'steward' },
+  { client: 'console-analyst', role: 'analyst' },
+  { client: 'console-auditor', role: 'auditor' },
+  { client: 'civil-affairs-admin', role: 'department administrator (civil-affairs)' },
 ];
 
 export function keysDir(root: string): string {
@@ -51,6 +68,7 @@ export async function ensureDemoAccess(root: string, dataDir: string): Promise<v
     for (const g of demo.grants) {
       if (g.conditional) {
         const request = await requestGrant(store, { client: demo.id, resource: g.resource, fields: g.fields, purposes: g.purposes, expiresAt, legalBasis: 'demo: 城乡最低生活保障 / 养老保险 regulations' });
+        if (g.pending) continue;
         await decideGrant(store, request.id, { approve: true, by: 'data-office-admin', reason: 'demo' });
       } else {
         await grantUnconditional(store, { client: demo.id, resource: g.resource, fields: g.fields, purposes: g.purposes, expiresAt }, 'data-office-admin');

@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { checksReport, renderChecksReport } from '../../report/checksReport.js';
 import { failingRows, quarantinedRows } from '../../report/drillDown.js';
 import { renderTable } from '../../report/textTable.js';
 import { reconciliationReport } from '../../report/reconciliationReport.js';
 import { reconciliationCsv, renderReconciliation } from '../../report/renderReconciliation.js';
+import { exportStewardReport } from '../../report/stewardReport.js';
 import { connectorIds, connectorsFrom, periodOption, withDataOptions, withWarehouse, type DataOptions } from '../options.js';
 
 interface ReportOptions extends DataOptions {
@@ -72,6 +74,14 @@ export function registerReportCommand(program: Command): void {
       const result = await reconciliationReport(warehouse, options.period, connectorIds(connectorsFrom(options)));
       const text = options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : options.format === 'csv' ? reconciliationCsv(result) : `${renderReconciliation(result)}\n`;
       process.stdout.write(text);
+    });
+  });
+  withDataOptions(
+    report.command('export').description('Export the period\'s steward report for the API and the console (DIR/reports/<period>.duckdb)').addOption(periodOption()),
+  ).action(async (options: DataOptions & { period: string }) => {
+    await withWarehouse(options, async (warehouse) => {
+      const file = await exportStewardReport(warehouse, options.period, resolve(options.data), connectorIds(connectorsFrom(options)));
+      process.stdout.write(`Steward report for ${options.period} written to ${file}\n`);
     });
   });
 }

@@ -1,0 +1,56 @@
+// The cycle of a period: its steps as the cycle recorded them (state, progress, attempts,
+// errors) and late departments; without such a record, the batches from the report. Then the
+// publication, with the override reason when checks had failed.
+import { api } from '../lib/api.js';
+import { definitionList, h, message, section } from '../lib/dom.js';
+import { formatNumber, formatTime, t } from '../lib/i18n.js';
+import { dataTable } from '../lib/table.js';
+import { choosePeriod, noReports, periodPicker, toolbar } from './common.js';
+
+function progressText(progress) {
+  if (!progress || typeof progress !== 'object') return '';
+  return `${formatNumber(progress.done)} / ${formatNumber(progress.total)} ${progress.unit ?? ''}`.trim();
+}
+
+export function publicationSection(summary) {
+  const p = summary.publication;
+  const facts = p
+    ? definitionList([[t('status'), t('published')], [t('publishedAt'), formatTime(p.published_at)], [t('publishedBy'), p.published_by],
+      ...(p.override_reason ? [[t('overrideReason'), p.override_reason]] : [])])
+    : definitionList([[t('status'), t('notPublished')], [t('publishable'), summary.publishable ? t('yes') : t('no')]]);
+  const blocking = p ? p.blocking_findings : summary.blocking;
+  return section(t('publication'), facts, blocking.length > 0
+    ? h('div', { class: 'blocking' }, h('h3', { text: t('blocking') }), h('ul', {}, blocking.map((b) => h('li', { text: b }))))
+    : null);
+}
+
+export async function cyclePage(root, ctx) {
+  const { periods, period } = await choosePeriod(ctx);
+  if (!period) return root.append(noReports());
+  const [cycle, summary] = await Promise.all([api(`/v1/reports/${period}/cycle`), api(`/v1/reports/${period}`)]);
+  root.append(toolbar(periodPicker(ctx, periods, period)));
+  if (cycle.steps) {
+    root.append(section(t('steps'), dataTable([
+      { key: 'step', label: t('step') },
+      { key: 'state', label: t('state'), render: (r) => h('span', { class: `state state-${r.state}`, text: r.state }) },
+      { key: 'progress', label: t('progress'), render: (r) => progressText(r.progress), csv: (r) => progressText(r.progress) },
+      { key: 'attempts', label: t('attempts') },
+      { key: 'startedAt', label: t('startedAt'), render: (r) => formatTime(r.startedAt) },
+      { key: 'endedAt', label: t('endedAt'), render: (r) => formatTime(r.endedAt) },
+      { key: 'error', label: t('error_') },
+      { key: 'detail', label: t('detail') },
+    ], { name: `cycle-${period}`, rows: cycle.steps, id: 'cycle-steps' })));
+    if (cycle.other.length > 0) root.append(section(t('lateDepartments'), h('pre', { class: 'json', text: JSON.stringify(cycle.other, null, 2) })));
+  } else {
+    root.append(message(t('noSteps'), 'info'));
+  }
+  root.append(section(t('batches'), dataTable([
+    { key: 'connector', label: t('connector') },
+    { key: 'status', label: t('status'), render: (r) => h('span', { class: `state state-${r.status.replace(/\s/g, '-')}`, text: r.status }) },
+    { key: 'rows_read', label: t('received'), class: 'num' },
+    { key: 'rows_loaded', label: t('loaded'), class: 'num' },
+    { key: 'rows_quarantined', label: t('quarantined'), class: 'num' },
+    { key: 'error', label: t('error_') },
+  ], { name: `batches-${period}`, rows: summary.departments, id: 'batches' })));
+  root.append(publicationSection(summary));
+}
