@@ -29,18 +29,30 @@ export async function cyclePage(root, ctx) {
   if (!period) return root.append(noReports());
   const [cycle, summary] = await Promise.all([api(`/v1/reports/${period}/cycle`), api(`/v1/reports/${period}`)]);
   root.append(toolbar(periodPicker(ctx, periods, period)));
-  if (cycle.steps) {
+  if (cycle.run) {
+    const run = cycle.run;
+    root.append(section(t('run'), definitionList([
+      [t('state'), run.state], [t('mode'), run.mode], [t('startedAt'), formatTime(run.startedAt)], [t('endedAt'), formatTime(run.endedAt)],
+      ...(run.outcome ? [[t('outcome'), run.outcome]] : []),
+    ])));
     root.append(section(t('steps'), dataTable([
       { key: 'step', label: t('step') },
       { key: 'state', label: t('state'), render: (r) => h('span', { class: `state state-${r.state}`, text: r.state }) },
       { key: 'progress', label: t('progress'), render: (r) => progressText(r.progress), csv: (r) => progressText(r.progress) },
       { key: 'attempts', label: t('attempts') },
       { key: 'startedAt', label: t('startedAt'), render: (r) => formatTime(r.startedAt) },
-      { key: 'endedAt', label: t('endedAt'), render: (r) => formatTime(r.endedAt) },
+      { key: 'durationMs', label: t('seconds'), class: 'num', render: (r) => (r.durationMs === undefined ? '' : (r.durationMs / 1000).toFixed(1)) },
       { key: 'error', label: t('error_') },
       { key: 'detail', label: t('detail') },
     ], { name: `cycle-${period}`, rows: cycle.steps, id: 'cycle-steps' })));
-    if (cycle.other.length > 0) root.append(section(t('lateDepartments'), h('pre', { class: 'json', text: JSON.stringify(cycle.other, null, 2) })));
+    if (cycle.awaited.length > 0) {
+      root.append(section(t('lateDepartments'), dataTable([
+        { key: 'id', label: t('connector') },
+        { key: 'dueDate', label: t('dueDate') },
+        { key: 'late', label: t('late'), render: (r) => (r.late ? t('yes') : t('no')), csv: (r) => (r.late ? 'yes' : 'no') },
+        { key: 'error', label: t('error_') },
+      ], { name: `awaited-${period}`, rows: cycle.awaited, id: 'awaited' })));
+    }
   } else {
     root.append(message(t('noSteps'), 'info'));
   }

@@ -10,6 +10,7 @@ import { checkPeriod } from '../check/runChecks.js';
 import { governPeriod, type GovernResult } from '../govern/runGovern.js';
 import { publishPeriod, PublishRefusedError, type Publication } from '../govern/publish.js';
 import { loadCatalog } from '../share/catalog.js';
+import { exportStewardReport } from '../report/stewardReport.js';
 import { listSubscriptions, type Subscription } from '../notify/subscriptions.js';
 import { deliverPublication, type PublishedPeriod } from '../notify/publicationWebhook.js';
 import type { Warehouse } from '../store/warehouse.js';
@@ -64,15 +65,21 @@ function sharedResources(): string[] {
   return loadCatalog().filter((r) => r.sharing !== 'not_shared').map((r) => r.id);
 }
 
-/** Publish, or hold the period back when blocking findings need a steward's decision (not a failure to retry). */
+/**
+ * Publish, or hold the period back when blocking findings need a steward's decision (not a
+ * failure to retry); either way the stewards' report of the period is exported for the console.
+ */
 export async function publishStep(warehouse: Warehouse, input: StepInput, connectorIds: string[]): Promise<PublishOutcome> {
+  let outcome: PublishOutcome;
   try {
     const publication: Publication = await publishPeriod(warehouse, connectorIds, { period: input.period, publishedBy: 'cycle' });
-    return { published: { period: publication.period, publishedAt: publication.snapshot.publishedAt, overridden: publication.overridden, resources: sharedResources() } };
+    outcome = { published: { period: publication.period, publishedAt: publication.snapshot.publishedAt, overridden: publication.overridden, resources: sharedResources() } };
   } catch (error) {
-    if (error instanceof PublishRefusedError) return { refused: error.blocking };
-    throw error;
+    if (!(error instanceof PublishRefusedError)) throw error;
+    outcome = { refused: error.blocking };
   }
+  await exportStewardReport(warehouse, input.period, input.dataDir, connectorIds);
+  return outcome;
 }
 
 export function describePublish(outcome: PublishOutcome): string {

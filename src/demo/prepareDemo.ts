@@ -46,8 +46,7 @@ export async function prepareDemo(options: DemoOptions): Promise<string> {
       }
       const started = Date.now();
       const result = await runCycle(warehouse, set, { period, source: drop });
-      options.onCycle?.(result, Date.now() - started);
-      await exportStewardReport(warehouse, period, dataDir, ids);
+      options.onCycle?.(result, Date.now() - started); // the cycle's publish step exported the period's report
     }
     const latest = options.periods[options.periods.length - 1]!;
     if (readPointer(dataDir)?.period !== latest) {

@@ -10,7 +10,7 @@ import { HttpError, requireRole } from '../plugins/exchange.js';
 import { RepairDecisionStore, type RepairDecision } from '../report/repairDecisions.js';
 import { ReportNotFoundError, REPORT_TABLES, StewardReportFiles, type ReportTable } from '../report/stewardReportFiles.js';
 import type { StewardSummary } from '../report/stewardReport.js';
-import { readCycleSteps } from '../report/cycleSteps.js';
+import { readCycleStatus } from '../cycle/cycleStatus.js';
 import { errorResponses } from './schemas.js';
 
 const periodParams = { type: 'object', required: ['period'], properties: { period: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } } } as const;
@@ -105,14 +105,21 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: { period: string } }>('/v1/reports/:period/cycle', {
     schema: {
-      summary: 'The cycle\'s steps for the period (state, progress, attempts, errors), when the cycle recorded them', tags: ['reports'],
+      summary: 'The period\'s latest cycle run: each step (state, timing, attempts, errors) and the departments still awaited against their due dates', tags: ['reports'],
       params: periodParams,
-      response: { 200: { type: 'object', required: ['period', 'steps'], properties: { period: { type: 'string' }, steps: { anyOf: [{ type: 'null' }, { type: 'array', items: anyObject }] }, other: { type: 'array', items: anyObject } } }, ...errorResponses },
+      response: {
+        200: {
+          type: 'object', required: ['period', 'run', 'steps', 'awaited'],
+          properties: { period: { type: 'string' }, run: { anyOf: [{ type: 'null' }, anyObject] }, steps: { type: 'array', items: anyObject }, awaited: { type: 'array', items: anyObject } },
+        },
+        ...errorResponses,
+      },
     },
   }, async (request) => {
     request.auditNote = { resource: 'reports', action: 'cycle', subjects: [request.params.period] };
     reader(request);
-    return { period: request.params.period, ...readCycleSteps(fastify.dataDir, request.params.period) };
+    const status = readCycleStatus(fastify.dataDir, request.params.period);
+    return { period: request.params.period, run: status?.run ?? null, steps: status?.steps ?? [], awaited: status?.awaited ?? [] };
   });
 
   for (const table of Object.keys(REPORT_TABLES) as ReportTable[]) {

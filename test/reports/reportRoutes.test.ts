@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { queryAudit } from '../../src/audit/queryAudit.js';
@@ -108,17 +108,13 @@ t.test('steward reports over HTTP: periods, quality with trends, drill-down, rec
     t.ok(audit.some((r) => r.action === 'accept' && r.outcome === 'denied' && r.client === 'city-analyst'));
   });
 
-  t.test('the cycle\'s steps when recorded, else none', async (t) => {
-    t.same((await get('/v1/reports/2026-11/cycle')).json(), { period: '2026-11', steps: null, other: [] });
-    const dir = join(dataDir, 'cycles', '2026-11');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'publish.json'), JSON.stringify({ step: 'publish', state: 'queued', attempts: 0 }));
-    writeFileSync(join(dir, 'collect.json'), JSON.stringify({ step: 'collect', state: 'completed', attempts: 1, progress: { done: 13, total: 13, unit: 'batches' } }));
-    writeFileSync(join(dir, 'late.json'), JSON.stringify({ late: ['transport/administrative-penalty'] }));
+  t.test('the cycle\'s run and steps as the cycle recorded them, else none', async (t) => {
+    t.same((await get('/v1/reports/2026-01/cycle')).json(), { period: '2026-01', run: null, steps: [], awaited: [] });
     const cycle = (await get('/v1/reports/2026-11/cycle')).json();
-    t.same(cycle.steps.map((s: { step: string }) => s.step), ['collect', 'publish']);
-    t.match(cycle.steps[0], { progress: { done: 13, total: 13 } });
-    t.match(cycle.other, [{ file: 'late.json', content: { late: ['transport/administrative-penalty'] } }]);
+    t.match(cycle.run, { period: '2026-11', mode: 'in-process', state: 'completed', outcome: 'stopped after govern' });
+    t.same(cycle.steps.slice(-2).map((s: { step: string; state: string }) => [s.step, s.state]), [['check', 'completed'], ['govern', 'completed']]);
+    t.ok(cycle.steps.filter((s: { step: string }) => s.step.startsWith('collect:')).every((s: { state: string; detail: string }) => s.state === 'completed' && /rows loaded/.test(s.detail)));
+    t.same(cycle.awaited, [], 'every department delivered');
   });
 
   t.test('a re-exported report is seen at once', async (t) => {

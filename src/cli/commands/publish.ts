@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { publishPeriod } from '../../govern/publish.js';
+import { exportStewardReport } from '../../report/stewardReport.js';
 import { connectorIds, connectorsFrom, periodOption, withDataOptions, withWarehouse, type DataOptions } from '../options.js';
 
 interface PublishCommandOptions extends DataOptions {
@@ -19,11 +20,13 @@ export function registerPublishCommand(program: Command): void {
       .option('--steward <name>', 'who publishes (default: the current user)'),
   ).action(async (options: PublishCommandOptions) => {
     await withWarehouse(options, async (warehouse) => {
-      const publication = await publishPeriod(warehouse, connectorIds(connectorsFrom(options)), {
+      const ids = connectorIds(connectorsFrom(options));
+      const publication = await publishPeriod(warehouse, ids, {
         period: options.period,
         publishedBy: options.steward ?? userInfo().username,
         overrideReason: options.overrideReason,
       });
+      await exportStewardReport(warehouse, options.period, warehouse.dataDir, ids);
       process.stdout.write(`Published ${publication.period}${publication.overridden ? ` over ${publication.blocking.length} blocking finding(s), reason recorded` : ''}.\n`);
     });
   });
