@@ -1,9 +1,12 @@
-# The exchange's API server. Data (the DuckDB files) lives in a volume at /data.
+# The exchange's API server (or, with another command, a queue worker: `worker --data /data`
+# with REDIS_URL set). Data (the DuckDB files) lives in a volume at /data.
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bench ./bench
+# The queue benchmark starts Redis with the tests' helper.
+COPY test/helpers ./test/helpers
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-slim
