@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAccessCommands } from './commands/access.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerCasesCommands } from './commands/cases.js';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
 import { registerPublishCommand } from './commands/publish.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerAccessCommands(program);
   registerAuditCommand(program);
+  registerCasesCommands(program);
   return program;
 }
 
