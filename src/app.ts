@@ -23,6 +23,7 @@ import { entityRoutes } from './routes/entities.js';
 import { grantRoutes } from './routes/grants.js';
 import { auditDirOf, auditRoutes } from './routes/audit.js';
 import { extractRoutes } from './routes/extracts.js';
+import { paymentRoutes } from './routes/payments.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -74,6 +75,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(grantRoutes);
   await fastify.register(auditRoutes, { auditDir });
   await fastify.register(extractRoutes);
+  await fastify.register(paymentRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */

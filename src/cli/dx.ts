@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerAccessCommands } from './commands/access.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCasesCommands } from './commands/cases.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
 import { registerPublishCommand } from './commands/publish.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAccessCommands(program);
   registerAuditCommand(program);
   registerCasesCommands(program);
+  registerCheckCommand(program);
   return program;
 }
 
