@@ -24,6 +24,7 @@ import { grantRoutes } from './routes/grants.js';
 import { auditDirOf, auditRoutes } from './routes/audit.js';
 import { extractRoutes } from './routes/extracts.js';
 import { paymentRoutes } from './routes/payments.js';
+import { caseRoutes } from './routes/cases.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -76,6 +77,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(auditRoutes, { auditDir });
   await fastify.register(extractRoutes);
   await fastify.register(paymentRoutes);
+  await fastify.register(caseRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */
