@@ -25,6 +25,7 @@ import { auditDirOf, auditRoutes } from './routes/audit.js';
 import { extractRoutes } from './routes/extracts.js';
 import { paymentRoutes } from './routes/payments.js';
 import { caseRoutes } from './routes/cases.js';
+import { applicationRoutes } from './routes/applications.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -78,6 +79,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(extractRoutes);
   await fastify.register(paymentRoutes);
   await fastify.register(caseRoutes);
+  await fastify.register(applicationRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */

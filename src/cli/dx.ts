@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAccessCommands } from './commands/access.js';
+import { registerApplicationsCommand } from './commands/applications.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCasesCommands } from './commands/cases.js';
 import { registerCheckCommand } from './commands/check.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerCasesCommands(program);
   registerCheckCommand(program);
+  registerApplicationsCommand(program);
   return program;
 }
 
