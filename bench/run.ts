@@ -2,7 +2,8 @@
  * `npm run bench`: run the benchmarks and regenerate bench/RESULTS.md. Every figure is measured
  * in this run, beside its baseline. BENCH_PERSONS sets the city's size (default 1,000,000),
  * BENCH_CYCLE_PERSONS the sizes of the whole-cycle runs (default that and three times that),
- * BENCH_SUITES which suites run (default collect,cycle,api,queue).
+ * BENCH_SUITES which suites run (default collect,cycle,api,queue,crosscheck); BENCH_CROSSCHECK_PERSONS the sizes
+ * of the cross-check runs (default that and three times that).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -12,9 +13,10 @@ import { benchApi } from './apiThroughput.js';
 import { benchCollectCheck } from './collectCheck.js';
 import { benchCycle, cycleMarkdown } from './cycleScale.js';
 import { benchQueue } from './queueCycle.js';
+import { benchCrossCheck, crossCheckMarkdown } from './crossCheck.js';
 
 const persons = Number(process.env.BENCH_PERSONS ?? 1_000_000);
-const suites = new Set((process.env.BENCH_SUITES ?? 'collect,cycle,api,queue').split(','));
+const suites = new Set((process.env.BENCH_SUITES ?? 'collect,cycle,api,queue,crosscheck').split(','));
 const workDir = process.env.BENCH_WORK_DIR ?? join(PROJECT_ROOT, 'bench', '.work');
 mkdirSync(workDir, { recursive: true });
 
@@ -28,10 +30,16 @@ if (suites.has('cycle')) {
 }
 if (suites.has('api')) sections.push((await benchApi(workDir, persons)).markdown);
 if (suites.has('queue')) sections.push((await benchQueue(workDir, persons)).markdown);
+if (suites.has('crosscheck')) {
+  const runs = [];
+  for (const size of (process.env.BENCH_CROSSCHECK_PERSONS ?? `${persons},${persons * 3}`).split(',').map(Number).filter((n) => n > 0)) runs.push(await benchCrossCheck(workDir, size));
+  sections.push(crossCheckMarkdown(runs));
+}
 
 const command = [
   persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,
   process.env.BENCH_CYCLE_PERSONS ? `BENCH_CYCLE_PERSONS=${process.env.BENCH_CYCLE_PERSONS} ` : '',
+  process.env.BENCH_CROSSCHECK_PERSONS ? `BENCH_CROSSCHECK_PERSONS=${process.env.BENCH_CROSSCHECK_PERSONS} ` : '',
   process.env.BENCH_SUITES ? `BENCH_SUITES=${process.env.BENCH_SUITES} ` : '',
   'npm run bench',
 ].join('');

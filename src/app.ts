@@ -27,6 +27,9 @@ import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
 import { auditVerifyRoutes } from './routes/auditVerify.js';
 import { consoleRoutes } from './console/consoleRoutes.js';
+import { paymentRoutes } from './routes/payments.js';
+import { caseRoutes } from './routes/cases.js';
+import { applicationRoutes } from './routes/applications.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -82,6 +85,9 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(sessionRoutes);
   await fastify.register(auditVerifyRoutes, { auditDir });
   await fastify.register(consoleRoutes);
+  await fastify.register(paymentRoutes);
+  await fastify.register(caseRoutes);
+  await fastify.register(applicationRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */

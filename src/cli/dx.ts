@@ -3,7 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAccessCommands } from './commands/access.js';
+import { registerApplicationsCommand } from './commands/applications.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerCasesCommands } from './commands/cases.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
 import { registerPublishCommand } from './commands/publish.js';
@@ -28,6 +31,9 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerStatusCommand(program);
   registerSubscriptionsCommand(program);
+  registerCasesCommands(program);
+  registerCheckCommand(program);
+  registerApplicationsCommand(program);
   return program;
 }
 

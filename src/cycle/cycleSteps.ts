@@ -8,6 +8,7 @@ import type { ConnectorSet } from '../connectors/manifest.js';
 import { collectOneConnector, type CollectAttempt } from '../collect/collectPeriod.js';
 import { checkPeriod } from '../check/runChecks.js';
 import { governPeriod, type GovernResult } from '../govern/runGovern.js';
+import { crossCheckPeriod, type CrossCheckResult } from '../crosscheck/crossCheckPeriod.js';
 import { publishPeriod, PublishRefusedError, type Publication } from '../govern/publish.js';
 import { loadCatalog } from '../share/catalog.js';
 import { exportStewardReport } from '../report/stewardReport.js';
@@ -16,7 +17,7 @@ import { deliverPublication, type PublishedPeriod } from '../notify/publicationW
 import type { Warehouse } from '../store/warehouse.js';
 
 /** The steps in order; collect runs once per connector. */
-export const CYCLE_STEPS = ['collect', 'check', 'govern', 'publish', 'notify'] as const;
+export const CYCLE_STEPS = ['collect', 'check', 'govern', 'crosscheck', 'publish', 'notify'] as const;
 export type CycleStep = (typeof CYCLE_STEPS)[number];
 
 export interface StepInput {
@@ -59,6 +60,15 @@ export async function checkStep(warehouse: Warehouse, input: StepInput): Promise
 
 export async function governStep(warehouse: Warehouse, input: StepInput): Promise<GovernResult> {
   return governPeriod(warehouse, input.period);
+}
+
+/** The analysts' cross-checks over the governed period: findings, and cases kept across periods. */
+export async function crossCheckStep(warehouse: Warehouse, input: StepInput): Promise<CrossCheckResult> {
+  return crossCheckPeriod(warehouse, input.period);
+}
+
+export function describeCrossCheck(result: CrossCheckResult): string {
+  return `${result.findings} findings from ${result.rules.length} rules, ${result.casesOpened} new case(s)`;
 }
 
 function sharedResources(): string[] {

@@ -8,12 +8,13 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectorSet } from '../connectors/manifest.js';
 import { assertPeriod, assertSourceFolder, collectPeriod, type CollectOutcome } from '../collect/collectPeriod.js';
 import type { GovernResult } from '../govern/runGovern.js';
+import type { CrossCheckResult } from '../crosscheck/crossCheckPeriod.js';
 import { tryLock } from '../store/fileLock.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { withRetries, webhookRetryPolicy } from '../notify/retryPolicy.js';
 import { cyclesDir, dueDateOf, finishRunRecord, startRunRecord, updateStepRecord } from './cycleStatus.js';
 import {
-  CYCLE_STEPS, checkStep, collectStepName, describeAttempt, describePublish, governStep, notifySubscriber, publishStep,
+  CYCLE_STEPS, checkStep, collectStepName, crossCheckStep, describeAttempt, describeCrossCheck, describePublish, governStep, notifySubscriber, publishStep,
   runStepNames, subscribersToNotify, type CycleStep, type PublishOutcome, type StepInput,
 } from './cycleSteps.js';
 import { trackStep } from './trackStep.js';
@@ -34,6 +35,7 @@ export interface CycleResult {
   steps: CycleStep[];
   collect: CollectOutcome;
   govern?: GovernResult;
+  crosscheck?: CrossCheckResult;
   /** Set when the publish step ran: the publication, or why it was refused. */
   publication?: PublishOutcome;
   /** Subscribers told of the publication, and those that could not be reached. */
@@ -117,6 +119,7 @@ async function runSteps(warehouse: Warehouse, input: StepInput, steps: CycleStep
   if (steps.includes('govern')) {
     result.govern = await tracked('govern', () => governStep(warehouse, input), (g) => `${g.persons} persons, ${g.entities} entities`);
   }
+  if (steps.includes('crosscheck')) result.crosscheck = await tracked('crosscheck', () => crossCheckStep(warehouse, input), describeCrossCheck);
   if (steps.includes('publish')) result.publication = await tracked('publish', () => publishStep(warehouse, input, ids), describePublish);
   if (steps.includes('notify')) {
     result.notified = await tracked('notify', () => notifyAll(input, result.publication), (n) => `${n.delivered.length} subscriber(s) told, ${n.failed.length} unreachable`);

@@ -28,6 +28,7 @@ const dataDir = await prepareDemo({
   onCycle: (result, ms) => {
     const loaded = result.collect.attempts.filter((a) => a.status === 'loaded').length;
     say(`Cycle ${result.period}: ${loaded} of ${result.collect.attempts.length} batches collected, checked and governed in ${(ms / 1000).toFixed(1)} s; ${result.publication && 'refused' in result.publication ? 'not published (blocking findings)' : 'published'}.`);
+    if (result.crosscheck) say(`Cross-checks ${result.period}: ${result.crosscheck.findings} findings, ${result.crosscheck.casesOpened} new cases.`);
   },
 });
 const set = loadConnectorSet();
@@ -38,7 +39,14 @@ try {
     `SELECT (SELECT min(id_number) FROM population_view WHERE period = $p AND NOT deceased AND register_status = 'normal') AS alive,
             (SELECT min(id_number) FROM population_view WHERE period = $p AND deceased) AS dead,
             (SELECT min(uscc) FROM legal_entity_view WHERE period = $p AND uscc_valid) AS company`, { p: latest });
-  writeFileSync(join(root, 'sample-ids.env'), `PERSON=${sample!.alive}\nDECEASED=${sample!.dead}\nCOMPANY=${sample!.company}\n`);
+  // An application to try: a married resident asking to move into the house their spouse owns.
+  const home = await warehouse.one<{ applicant: string; certificate: string }>(
+    `SELECT p.spouse_id AS applicant, t.certificate_number AS certificate
+     FROM property_titles AS t JOIN population_view AS p ON p.period = t.period AND p.id_number = t.owner_id
+     JOIN population_view AS s ON s.period = t.period AND s.id_number = p.spouse_id
+     WHERE t.period = $p AND t.usage = '住宅' AND p.marital_status = 'married' AND NOT p.deceased AND NOT s.deceased AND s.register_status = 'normal'
+     ORDER BY t.certificate_number LIMIT 1`, { p: latest });
+  writeFileSync(join(root, 'sample-ids.env'), `PERSON=${sample!.alive}\nDECEASED=${sample!.dead}\nCOMPANY=${sample!.company}\nAPPLICANT=${home?.applicant ?? ''}\nCERTIFICATE='${home?.certificate ?? ''}'\n`);
   say();
   say(renderChecksReport(await checksReport(warehouse, latest, connectorIdsOf(set))));
   say();
@@ -58,6 +66,9 @@ ${shown(join(root, 'keys'))}/, sample subjects in ${shown(join(root, 'sample-ids
   curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:${port}/v1/persons/$PERSON?purpose=minimum%20living%20allowance%20review"
   curl -s -H "Authorization: Bearer $(cat ${shown(join(root, 'keys'))}/transport-enforcement.key)" "http://127.0.0.1:${port}/v1/persons/$PERSON?purpose=enforcement"
   curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:${port}/v1/persons/$DECEASED/verify/alive?purpose=minimum%20living%20allowance%20review"
+  npm run dx -- cases --period ${latest} --rule pension_after_death --data ${data}
+  npm run dx -- check payments ${shown(join(root, 'drop', latest, 'social-security'))}/养老金发放明细_${latest.replace('-', '')}.csv --data ${data}
+  npm run dx -- applications review household-move-after-purchase applicant_id=$APPLICANT property_certificate="$CERTIFICATE" --data ${data}
   npm run dx -- report reconciliation --period ${latest} --data ${data}
   npm run dx -- audit verify --data ${data}
 

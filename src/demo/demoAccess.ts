@@ -27,8 +27,16 @@ export const DEMO_CLIENTS: DemoClient[] = [
   },
   {
     id: 'pension-bureau', department: 'social-security', roles: ['department'],
-    grants: [{ resource: 'population', conditional: true, purposes: ['pension eligibility'], fields: { id_number: 'full', name: 'masked', deceased: 'full', death_date: 'full', pension_status: 'full' } }],
+    grants: [
+      { resource: 'population', conditional: true, purposes: ['pension eligibility'], fields: { id_number: 'full', name: 'masked', deceased: 'full', death_date: 'full', pension_status: 'full' } },
+      { resource: 'payment-check', purposes: ['pension payment'], fields: { hold: 'full', death_date: 'full', death_evidence: 'full' } },
+    ],
   },
+  {
+    id: 'household-registration-clerk', department: 'police', roles: ['clerk'],
+    grants: [{ resource: 'application-review', purposes: ['household registration', 'disability subsidy'], fields: { decision: 'full', facts: 'full' } }],
+  },
+  { id: 'fraud-analyst', department: 'audit-office', roles: ['analyst'], grants: [] },
   {
     id: 'transport-enforcement', department: 'transport', roles: ['department'],
     grants: [{ resource: 'population', conditional: true, pending: true, purposes: ['traffic fine enforcement'], fields: { name: 'full', address: 'masked' } }],

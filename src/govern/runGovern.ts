@@ -18,6 +18,7 @@ export const INTERMEDIATE_MODELS = [
   'int_known_persons', 'int_id_observations', 'int_id_candidates', 'int_id_repairs', 'int_resolved_ids',
   'int_deaths', 'int_marital', 'int_disability', 'int_allowance', 'int_pension', 'int_property',
   'int_entities', 'int_taxpayers', 'int_conflicts', 'int_orphans',
+  'int_property_titles', 'int_pension_payments', 'int_subsidy_payments', 'int_penalties',
 ] as const;
 
 /** Snapshot tables: the period's rows of each, from a mart or an intermediate model. */
@@ -27,6 +28,12 @@ export const SNAPSHOTS: ReadonlyArray<{ table: string; model: string; key: strin
   { table: 'id_resolutions', model: 'int_id_repairs', key: 'file, line, field' },
   { table: 'conflicts', model: 'int_conflicts', key: 'kind, subject_id, other_department, other_value' },
   { table: 'orphans', model: 'int_orphans', key: 'subject_type, subject_id, file, line' },
+  // What the cross-checks (src/crosscheck) and the published snapshot read beside the views.
+  { table: 'death_evidence', model: 'int_deaths', key: 'id' },
+  { table: 'property_titles', model: 'int_property_titles', key: 'certificate_number' },
+  { table: 'pension_payments', model: 'int_pension_payments', key: 'id, pay_month, file, line' },
+  { table: 'subsidy_payments', model: 'int_subsidy_payments', key: 'id, subsidy_type, pay_month, file, line' },
+  { table: 'penalties', model: 'int_penalties', key: 'decision_number' },
 ];
 
 export interface GovernResult {

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { ConnectorSet } from '../connectors/manifest.js';
 import { finishRunRecord, readRunRecord, readCycleStatus, updateStepRecord } from '../cycle/cycleStatus.js';
 import {
-  checkStep, collectStep, collectStepName, describeAttempt, describePublish, governStep, notifySubscriber, publishStep,
+  checkStep, collectStep, collectStepName, crossCheckStep, describeAttempt, describeCrossCheck, describePublish, governStep, notifySubscriber, publishStep,
   subscribersToNotify, type PublishOutcome, type StepInput,
 } from '../cycle/cycleSteps.js';
 import { connectorIdsOf } from '../cycle/runCycle.js';
@@ -57,6 +57,7 @@ export function startCycleWorker(options: WorkerOptions): Worker {
     },
     check: (job) => tracked(job, 'check', () => lease.use((w) => checkStep(w, stepInput(job.data))), (detail) => ({ detail })),
     govern: (job) => tracked(job, 'govern', () => lease.use((w) => governStep(w, stepInput(job.data))), (g) => ({ detail: `${g.persons} persons, ${g.entities} entities` })),
+    crosscheck: (job) => tracked(job, 'crosscheck', async () => describeCrossCheck(await lease.use((w) => crossCheckStep(w, stepInput(job.data)))), (detail) => ({ detail })),
     publish: (job) => tracked(job, 'publish', () => lease.use((w) => publishStep(w, stepInput(job.data), connectorIdsOf(options.set))), (o) => ({ detail: describePublish(o) })),
     notify: async (job) => {
       const data = job.data as CycleJobData;

@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Role = 'department' | 'steward' | 'analyst' | 'auditor' | 'provider';
+export type Role = 'department' | 'steward' | 'analyst' | 'auditor' | 'provider' | 'clerk';
 
 export interface Client {
   id: string;

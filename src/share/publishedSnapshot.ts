@@ -35,6 +35,24 @@ function historySql(view: string, key: string): string {
           FROM ${view} WHERE period IN (SELECT period FROM published_periods WHERE period <= $period ORDER BY period DESC LIMIT ${HISTORY_PERIODS})`;
 }
 
+/**
+ * Facts beside the views for the pre-payment check and application review: each death with the
+ * earliest date attested and every department's record, and the property titles with their
+ * owners. (Periods governed before these were kept are published without them.)
+ */
+async function exportFacts(warehouse: Warehouse, period: string): Promise<void> {
+  const kept = new Set((await warehouse.all<{ t: string }>(
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main' AND table_name IN ('death_evidence', 'property_titles')`)).map((r) => r.t));
+  if (kept.has('death_evidence')) {
+    await warehouse.run(`CREATE TABLE snapshot.death_evidence AS
+      SELECT id, least(health_death_date, civil_affairs_death_date, police_cancellation_date) AS death_date, attested_by, to_json(evidence)::VARCHAR AS evidence
+      FROM death_evidence WHERE period = $period ORDER BY id`, { period });
+  }
+  if (kept.has('property_titles')) {
+    await warehouse.run(`CREATE TABLE snapshot.property_title AS SELECT * EXCLUDE (period) FROM property_titles WHERE period = $period ORDER BY certificate_number`, { period });
+  }
+}
+
 /** Copy the period's views into a new snapshot file and point CURRENT.json at it. */
 export async function exportSnapshot(warehouse: Warehouse, period: string): Promise<SnapshotPointer> {
   const governed = await warehouse.one<{ population_view_sha256: string; legal_entity_view_sha256: string }>(
@@ -50,6 +68,7 @@ export async function exportSnapshot(warehouse: Warehouse, period: string): Prom
     await warehouse.run(`CREATE TABLE snapshot.legal_entity AS SELECT * EXCLUDE (period) FROM legal_entity_view WHERE period = $period ORDER BY uscc`, { period });
     await warehouse.run(`CREATE TABLE snapshot.population_history AS ${historySql('population_view', 'id_number')}`, { period });
     await warehouse.run(`CREATE TABLE snapshot.legal_entity_history AS ${historySql('legal_entity_view', 'uscc')}`, { period });
+    await exportFacts(warehouse, period);
   } finally {
     await warehouse.run(`DETACH snapshot`);
   }
