@@ -1,16 +1,5 @@
 -- The living subsidy is for disabled people in hardship: members of a 低保 (minimum living allowance) family. Paid to someone who is not.
-SELECT
-  'subsidy_ineligible:' || id || ':' || subsidy_type AS case_key,
-  'person' AS subject_type, id AS subject_id, coalesce(register_name, name) AS subject_name,
-  'not_in_minimum_living_allowance' AS reason,
-  [pay_month] AS months,
-  amount,
-  subsidy_type || ' subsidy of ' || amount || ' yuan for ' || pay_month || ' paid to someone ineligible: not_in_minimum_living_allowance' AS summary,
-  to_json({
-    'subsidy_type': subsidy_type, 'payment': {'month': pay_month, 'amount': amount, 'certificate': certificate_number, 'file': file, 'line': line},
-    'register_status': register_status, 'death_date': death_date, 'death_evidence': death_evidence,
-    'certificate_valid_until': disability_valid_until, 'grade': grade, 'minimum_living_allowance': in_minimum_living_allowance,
-    'provenance': provenance
-  })::VARCHAR AS evidence
-FROM xc_subsidy_judged
+SELECT case_key, subject_type, subject_id, subject_name, 'not_in_minimum_living_allowance' AS reason, months, amount,
+       summary_prefix || 'not_in_minimum_living_allowance' AS summary, evidence
+FROM xc_subsidy_judged_finding
 WHERE on_register AND NOT deceased AND NOT moved_out AND has_certificate AND NOT certificate_expired AND subsidy_type = 'living' AND NOT in_minimum_living_allowance

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { acquireLock, readJson, writeJsonAtomic } from '../store/fileLock.js';
+import { readJson, withLock, writeJsonAtomic } from '../store/fileLock.js';
 
 export interface Subscription {
   id: string;
@@ -28,16 +28,13 @@ export function listSubscriptions(dataDir: string): Subscription[] {
   return readJson<SubscriptionState>(fileOf(dataDir))?.subscriptions ?? [];
 }
 
-async function change<T>(dataDir: string, mutate: (state: SubscriptionState) => T): Promise<T> {
-  const release = await acquireLock(`${fileOf(dataDir)}.lock`);
-  try {
+function change<T>(dataDir: string, mutate: (state: SubscriptionState) => T): Promise<T> {
+  return withLock(`${fileOf(dataDir)}.lock`, () => {
     const state = readJson<SubscriptionState>(fileOf(dataDir)) ?? { subscriptions: [] };
     const result = mutate(state);
     writeJsonAtomic(fileOf(dataDir), state);
     return result;
-  } finally {
-    release();
-  }
+  });
 }
 
 export function validateWebhookUrl(url: string): string {

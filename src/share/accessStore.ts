@@ -5,7 +5,8 @@
  * API keys are kept only as SHA-256 hashes (they are 256-bit random, so no slow hash is needed).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { withLock, writeJsonAtomic } from '../store/fileLock.js';
 import { join } from 'node:path';
 
 export type Role = 'department' | 'steward' | 'analyst' | 'auditor' | 'provider' | 'clerk';
@@ -51,19 +52,6 @@ export function newApiKey(clientId: string): string {
   return `dxk_${clientId}.${randomBytes(32).toString('base64url')}`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export class AccessStore {
   private cached?: { mtimeMs: number; size: number; state: AccessState; checkedAt: number };
 
@@ -92,39 +80,16 @@ export class AccessStore {
     return state;
   }
 
-  private async lock(): Promise<() => void> {
-    const lockFile = join(this.dir, 'access.lock');
-    for (let attempt = 0; attempt < 500; attempt++) {
-      try {
-        const fd = openSync(lockFile, 'wx');
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        return () => rmSync(lockFile, { force: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const holder = Number(readFileSync(lockFile, 'utf8') || 0);
-        if (holder > 0 && !pidAlive(holder)) rmSync(lockFile, { force: true });
-        else await sleep(10);
-      }
-    }
-    throw new Error(`the access store is locked (${lockFile}); is another process stuck?`);
-  }
-
   /** Change the state under the lock; `change` sees the latest state and mutates it. */
   async update<T>(change: (state: AccessState) => T): Promise<T> {
-    const release = await this.lock();
-    try {
+    return withLock(join(this.dir, 'access.lock'), () => {
       this.cached = undefined;
       const state = structuredClone(this.read());
       const result = change(state);
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
-      renameSync(temporary, this.file);
+      writeJsonAtomic(this.file, state);
       this.cached = undefined;
       return result;
-    } finally {
-      release();
-    }
+    });
   }
 
   /** The client a key belongs to, or undefined: compared in constant time. */

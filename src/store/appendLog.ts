@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { withLock } from './lockFile.js';
+import { withLock } from './fileLock.js';
 
 export class AppendLog<T> {
   private records: T[] = [];

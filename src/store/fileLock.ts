@@ -55,6 +55,16 @@ export async function acquireLock(lockFile: string, timeoutMs = 5000): Promise<(
   }
 }
 
+/** Run `work` holding the lock: the way a store's writers take turns across processes. */
+export async function withLock<T>(lockFile: string, work: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const release = await acquireLock(lockFile, timeoutMs);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

@@ -3,7 +3,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { AppendLog } from '../../src/store/appendLog.js';
-import { withLock } from '../../src/store/lockFile.js';
+import { withLock } from '../../src/store/fileLock.js';
 import { tempDir } from '../helpers/warehouse.js';
 
 t.test('append-only store', async (t) => {
