@@ -160,7 +160,7 @@ export async function checkBatch(warehouse: Warehouse, connector: Connector, per
  * Check every connector's batch for the period, `concurrency` batches at a time on their own
  * connections (each batch's results are its own rows). Rules reference other datasets by schema name.
  */
-export async function checkPeriod(warehouse: Warehouse, connectors: Connector[], period: string, concurrency = 2): Promise<Map<string, RuleResult[] | null>> {
+export async function checkPeriod(warehouse: Warehouse, connectors: Connector[], period: string, concurrency = 2, onChecked?: (done: number, total: number) => void): Promise<Map<string, RuleResult[] | null>> {
   const tables = new Map(connectors.map((c) => [c.schema.name, c.schema.table]));
   const rules = new Map(connectors.map((c) => [c.id, rulesFor(c, (s) => tables.get(s))]));
   const out = new Map<string, RuleResult[] | null>();
@@ -168,6 +168,7 @@ export async function checkPeriod(warehouse: Warehouse, connectors: Connector[],
   const worker = async (connection: Warehouse) => {
     for (let connector = queue.shift(); connector; connector = queue.shift()) {
       out.set(connector.id, await checkBatch(connection, connector, period, rules.get(connector.id)!));
+      onChecked?.(out.size, connectors.length);
     }
   };
   const forks = await Promise.all(Array.from({ length: Math.max(0, concurrency - 1) }, () => warehouse.fork()));

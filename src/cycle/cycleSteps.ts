@@ -9,6 +9,8 @@ import { collectOneConnector, type CollectAttempt } from '../collect/collectPeri
 import { checkPeriod } from '../check/runChecks.js';
 import { governPeriod, type GovernResult } from '../govern/runGovern.js';
 import { crossCheckPeriod, type CrossCheckResult } from '../crosscheck/crossCheckPeriod.js';
+import { crossCheckRules } from '../crosscheck/crossCheckRules.js';
+import type { ProgressReporter } from './trackStep.js';
 import { publishPeriod, PublishRefusedError, type Publication } from '../govern/publish.js';
 import { loadCatalog } from '../share/catalog.js';
 import { exportStewardReport } from '../report/stewardReport.js';
@@ -52,8 +54,8 @@ export function collectStep(warehouse: Warehouse, input: StepInput, connectorId:
   return collectOneConnector(warehouse, input.set, connectorId, input.period, input.source, input.runId);
 }
 
-export async function checkStep(warehouse: Warehouse, input: StepInput): Promise<string> {
-  const results = await checkPeriod(warehouse, input.set.connectors, input.period);
+export async function checkStep(warehouse: Warehouse, input: StepInput, progress?: ProgressReporter): Promise<string> {
+  const results = await checkPeriod(warehouse, input.set.connectors, input.period, 2, (done, total) => progress?.({ done, total, unit: 'batches' }));
   const failing = [...results.values()].flatMap((r) => r ?? []).filter((r) => r.failedRows > 0).length;
   return `${results.size} batches checked, ${failing} rule(s) with failures`;
 }
@@ -63,8 +65,10 @@ export async function governStep(warehouse: Warehouse, input: StepInput): Promis
 }
 
 /** The analysts' cross-checks over the governed period: findings, and cases kept across periods. */
-export async function crossCheckStep(warehouse: Warehouse, input: StepInput): Promise<CrossCheckResult> {
-  return crossCheckPeriod(warehouse, input.period);
+export async function crossCheckStep(warehouse: Warehouse, input: StepInput, progress?: ProgressReporter): Promise<CrossCheckResult> {
+  const total = crossCheckRules().length;
+  let done = 0;
+  return crossCheckPeriod(warehouse, input.period, { onProgress: () => progress?.({ done: ++done, total, unit: 'rules' }) });
 }
 
 export function describeCrossCheck(result: CrossCheckResult): string {

@@ -15,8 +15,9 @@ export function progressBar(done: number, total: number, width = BAR_WIDTH): str
 function stepLine(s: StepRecord, now: number): string {
   const elapsed = s.state === 'running' && s.startedAt ? now - Date.parse(s.startedAt) : s.durationMs;
   const tries = s.attempts > 1 || s.state === 'retrying' ? ` try ${s.attempts}/${s.maxAttempts}` : '';
+  const bar = s.state === 'running' && s.progress ? `  ${progressBar(s.progress.done, s.progress.total)} ${s.progress.unit}` : '';
   const said = s.error ? `  ${s.detail ? `${s.detail}: ` : ''}${s.error}` : s.detail ? `  ${s.detail}` : '';
-  return `  ${s.step.padEnd(50)} ${s.state.padEnd(9)} ${seconds(elapsed).padStart(8)}${tries}${said}`;
+  return `  ${s.step.padEnd(50)} ${s.state.padEnd(9)} ${seconds(elapsed).padStart(8)}${tries}${bar}${said}`;
 }
 
 export function renderCycleStatus(status: CycleStatus, options: { bars?: boolean; now?: number } = {}): string {

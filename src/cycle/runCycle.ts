@@ -17,7 +17,7 @@ import {
   CYCLE_STEPS, checkStep, collectStepName, crossCheckStep, describeAttempt, describeCrossCheck, describePublish, governStep, notifySubscriber, publishStep,
   runStepNames, subscribersToNotify, type CycleStep, type PublishOutcome, type StepInput,
 } from './cycleSteps.js';
-import { trackStep } from './trackStep.js';
+import { trackStep, type ProgressReporter } from './trackStep.js';
 
 export { CYCLE_STEPS, type CycleStep } from './cycleSteps.js';
 
@@ -90,7 +90,7 @@ export async function runCycle(warehouse: Warehouse, set: ConnectorSet, options:
 
 async function runSteps(warehouse: Warehouse, input: StepInput, steps: CycleStep[], ids: string[], options: CycleOptions): Promise<CycleResult> {
   const { dataDir, period } = input;
-  const tracked = <T>(step: CycleStep, work: () => Promise<T>, report: (value: T) => string) => {
+  const tracked = <T>(step: CycleStep, work: (progress: ProgressReporter) => Promise<T>, report: (value: T) => string) => {
     options.onStep?.(step, 'start');
     return trackStep({ dataDir, period, step, attempt: 1, maxAttempts: 1 }, work, (value) => {
       const detail = report(value);
@@ -115,11 +115,11 @@ async function runSteps(warehouse: Warehouse, input: StepInput, steps: CycleStep
   const loaded = collect.attempts.filter((a) => a.status === 'loaded').length;
   options.onStep?.('collect', 'end', `${loaded} of ${collect.attempts.length} batches loaded`);
   const result: CycleResult = { period, runId: input.runId, steps, collect };
-  if (steps.includes('check')) await tracked('check', () => checkStep(warehouse, input), (d) => d);
+  if (steps.includes('check')) await tracked('check', (progress) => checkStep(warehouse, input, progress), (d) => d);
   if (steps.includes('govern')) {
     result.govern = await tracked('govern', () => governStep(warehouse, input), (g) => `${g.persons} persons, ${g.entities} entities`);
   }
-  if (steps.includes('crosscheck')) result.crosscheck = await tracked('crosscheck', () => crossCheckStep(warehouse, input), describeCrossCheck);
+  if (steps.includes('crosscheck')) result.crosscheck = await tracked('crosscheck', (progress) => crossCheckStep(warehouse, input, progress), describeCrossCheck);
   if (steps.includes('publish')) result.publication = await tracked('publish', () => publishStep(warehouse, input, ids), describePublish);
   if (steps.includes('notify')) {
     result.notified = await tracked('notify', () => notifyAll(input, result.publication), (n) => `${n.delivered.length} subscriber(s) told, ${n.failed.length} unreachable`);

@@ -1,5 +1,5 @@
 /** Run one step of a period's cycle and record what happened to it: start, end, retries, error. */
-import { updateStepRecord } from './cycleStatus.js';
+import { updateStepRecord, type StepProgress } from './cycleStatus.js';
 
 export interface StepAttempt {
   dataDir: string;
@@ -16,14 +16,17 @@ export interface StepReport {
   error?: string;
 }
 
-export async function trackStep<T>(at: StepAttempt, work: () => Promise<T>, report: (value: T) => StepReport): Promise<T> {
+export type ProgressReporter = (progress: StepProgress) => void;
+
+/** `work` is given a reporter that records its progress (files, batches, rules) as it goes. */
+export async function trackStep<T>(at: StepAttempt, work: (progress: ProgressReporter) => Promise<T>, report: (value: T) => StepReport): Promise<T> {
   const started = Date.now();
   updateStepRecord(at.dataDir, at.period, at.step, {
     state: 'running', attempts: at.attempt, maxAttempts: at.maxAttempts,
     startedAt: new Date(started).toISOString(), endedAt: undefined, durationMs: undefined, error: undefined,
   });
   try {
-    const value = await work();
+    const value = await work((progress) => { updateStepRecord(at.dataDir, at.period, at.step, { progress }); });
     const { detail, error } = report(value);
     updateStepRecord(at.dataDir, at.period, at.step, {
       state: 'completed', endedAt: new Date().toISOString(), durationMs: Date.now() - started, detail, error,

@@ -14,7 +14,7 @@ import {
   subscribersToNotify, type PublishOutcome, type StepInput,
 } from '../cycle/cycleSteps.js';
 import { connectorIdsOf } from '../cycle/runCycle.js';
-import { trackStep, type StepReport } from '../cycle/trackStep.js';
+import { trackStep, type ProgressReporter, type StepReport } from '../cycle/trackStep.js';
 import { envInt, webhookRetryPolicy } from '../notify/retryPolicy.js';
 import { listSubscriptions } from '../notify/subscriptions.js';
 import type { PublishedPeriod } from '../notify/publicationWebhook.js';
@@ -47,7 +47,8 @@ export function startCycleWorker(options: WorkerOptions): Worker {
   const attemptOf = (job: Job, step: string) => ({
     dataDir: options.dataDir, period: (job.data as CycleJobData).period, step, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1,
   });
-  const tracked = <T>(job: Job, step: string, work: () => Promise<T>, report: (value: T) => StepReport) => trackStep(attemptOf(job, step), work, report);
+  const tracked = <T>(job: Job, step: string, work: (progress: ProgressReporter) => Promise<T>, report: (value: T) => StepReport) =>
+    trackStep(attemptOf(job, step), (progress) => work((p) => { progress(p); void job.updateProgress(p); }), report);
 
   const steps: Record<string, (job: Job) => Promise<unknown>> = {
     collect: async (job) => {
@@ -55,9 +56,9 @@ export function startCycleWorker(options: WorkerOptions): Worker {
       const attempt = await tracked(job, collectStepName(data.connectorId!), () => lease.use((w) => collectStep(w, stepInput(data), data.connectorId!)), describeAttempt);
       return { connector: attempt.connector, status: attempt.status, rowsLoaded: attempt.batch?.rowsLoaded ?? 0 };
     },
-    check: (job) => tracked(job, 'check', () => lease.use((w) => checkStep(w, stepInput(job.data))), (detail) => ({ detail })),
+    check: (job) => tracked(job, 'check', (progress) => lease.use((w) => checkStep(w, stepInput(job.data), progress)), (detail) => ({ detail })),
     govern: (job) => tracked(job, 'govern', () => lease.use((w) => governStep(w, stepInput(job.data))), (g) => ({ detail: `${g.persons} persons, ${g.entities} entities` })),
-    crosscheck: (job) => tracked(job, 'crosscheck', async () => describeCrossCheck(await lease.use((w) => crossCheckStep(w, stepInput(job.data)))), (detail) => ({ detail })),
+    crosscheck: (job) => tracked(job, 'crosscheck', async (progress) => describeCrossCheck(await lease.use((w) => crossCheckStep(w, stepInput(job.data), progress))), (detail) => ({ detail })),
     publish: (job) => tracked(job, 'publish', () => lease.use((w) => publishStep(w, stepInput(job.data), connectorIdsOf(options.set))), (o) => ({ detail: describePublish(o) })),
     notify: async (job) => {
       const data = job.data as CycleJobData;

@@ -25,6 +25,13 @@ t.test('due dates fall in the month after the period', async (t) => {
   t.equal(dueDateOf('2026-12', undefined), undefined);
   t.equal(progressBar(1, 4, 8), '[##......] 1/4');
   t.equal(progressBar(0, 0, 4), '[....] 0/0');
+  const now = Date.parse('2026-12-01T02:00:10Z');
+  const text = renderCycleStatus({
+    run: { period: '2026-11', runId: 'r1', mode: 'queue', source: '/drop', state: 'running', startedAt: '2026-12-01T02:00:00Z', connectors: [], steps: ['check'] },
+    steps: [{ step: 'check', state: 'running', attempts: 2, maxAttempts: 3, startedAt: '2026-12-01T02:00:05Z', progress: { done: 7, total: 14, unit: 'batches' }, updatedAt: '' }],
+    awaited: [],
+  }, { now });
+  t.match(text, /check\s+running\s+5\.0 s try 2\/3 {2}\[#{10}\.{10}\] 7\/14 batches/, 'a running step shows its elapsed time, retry and progress');
 });
 
 t.test('the scheduled start takes the month just ended, in Beijing time', async (t) => {
