@@ -84,9 +84,10 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
       response: {
         200: {
           type: 'object',
-          required: ['total', 'offset', 'limit', 'outcomes', 'decisions'],
+          required: ['total', 'offset', 'limit', 'outcomes', 'types', 'decisions'],
           properties: {
             total: { type: 'integer' }, offset: { type: 'integer' }, limit: { type: 'integer' },
+            types: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' } } } },
             outcomes: { type: 'object', required: ['manual_review', 'approved'], properties: { manual_review: { type: 'integer' }, approved: { type: 'integer' } } },
             decisions: { type: 'array', items: decisionSchema },
           },
@@ -102,7 +103,7 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
     // The audit names whose applications were shown, as it does for the clerk who asked.
     request.auditNote.subjects = page.decisions.flatMap((d) => [d.id, ...Object.values(d.input)]);
     request.auditNote.fields = ['decision', 'facts'];
-    return page;
+    return { ...page, types: [...types.values()].map((t) => ({ type: t.type, title: t.title })) };
   });
 
   fastify.get<{ Params: { id: string }; Querystring: { purpose?: string } }>('/v1/applications/decisions/:id', {
