@@ -33,19 +33,25 @@ function factsBlock(d) {
   const facts = Object.entries(d.facts ?? {});
   const count = `${formatNumber(facts.length)} ${t('factsUsed')}`;
   return h('details', { class: 'facts-used' }, h('summary', { text: count }),
-    h('table', { class: 'facts-table' }, h('tbody', {}, facts.map(([path, f]) => h('tr', { dataset: { fact: path } },
-      h('td', { class: 'mono', text: path }), h('td', { text: valueText(f.value) }), h('td', { class: 'source', text: sourceText(f.source) }))))),
+    h('ul', { class: 'facts-list' }, facts.map(([path, f]) => h('li', { dataset: { fact: path } },
+      h('code', { text: path }), ' = ', h('strong', { text: valueText(f.value) }), h('div', { class: 'source', text: sourceText(f.source) })))),
     d.notFound?.length ? h('p', { class: 'message warn', text: `${t('notFound')}: ${d.notFound.join('; ')}` }) : null);
+}
+
+/** The type's short name (its title up to the colon), the whole title on hover. */
+function typeCell(d, titles) {
+  const title = titles.get(d.type) ?? d.type;
+  return h('span', { title, text: title.split(/[:：]/)[0] });
 }
 
 function columns(titles) {
   return [
     { key: 'id', label: t('decisionId'), class: 'mono' },
     { key: 'receivedAt', label: t('receivedAt'), render: (d) => formatTime(d.receivedAt), csv: (d) => d.receivedAt },
-    { key: 'type', label: t('applicationType'), render: (d) => titles.get(d.type) ?? d.type, csv: (d) => d.type },
-    { key: 'input', label: t('applicant'), class: 'raw', render: inputText, csv: inputText },
+    { key: 'type', label: t('applicationType'), render: (d) => typeCell(d, titles), csv: (d) => d.type },
+    { key: 'input', label: t('applicant'), class: 'inputs', render: inputText, csv: inputText },
     { key: 'by', label: t('clerk') },
-    { key: 'period', label: t('period') },
+    { key: 'period', label: t('period'), class: 'nowrap' },
     { key: 'decision', label: t('outcome'), render: (d) => h('span', { class: `state state-${d.decision}`, text: t(d.decision) }), csv: (d) => d.decision },
     { key: 'unmet', label: t('unmetRules'), render: unmetList, csv: unmetText },
     { key: 'facts', label: t('factsAndSources'), render: factsBlock, csv: factsText },

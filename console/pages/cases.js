@@ -143,6 +143,7 @@ export async function casesPage(root, ctx) {
       tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') show(); });
     },
   });
-  root.append(section(t('cases'), table, pager({ total: page.total, offset, limit: PAGE }, (next) => ctx.go({ ...filters, offset: next }))));
+  // The chosen case above the list, where the page opens after every change.
   if (detail) root.append(detail);
+  root.append(section(t('cases'), table, pager({ total: page.total, offset, limit: PAGE }, (next) => ctx.go({ ...filters, offset: next }))));
 }

@@ -203,7 +203,7 @@ if (!chromiumAvailable()) {
       t.ok(unmet.includes('applicant_alive') && unmet.includes('title_on_register'));
       t.match(await row.textContent(), /household-registration-clerk/, 'the clerk who asked');
       await row.locator('details.facts-used summary').click();
-      const deceased = await row.locator('tr[data-fact="applicant.deceased"]').textContent();
+      const deceased = await row.locator('li[data-fact="applicant.deceased"]').textContent();
       t.match(deceased, /true.*(health|civil-affairs)/, 'the fact and the department it came from');
       t.match(await row.textContent(), /title: no property title/, 'what was looked for and not found');
       await page.screenshot({ path: join(SCREENSHOTS, 'applications.png'), fullPage: true });
