@@ -232,6 +232,8 @@ if (!chromiumAvailable()) {
       await ready(page, 'login', Date.now());
       t.equal(await page.evaluate(() => sessionStorage.length), 0, 'the key is forgotten on logout');
       await login(page, 'console-auditor');
+      const auditorPages = await page.$$eval('#nav a', (links) => links.map((a) => a.getAttribute('data-page')));
+      t.ok(auditorPages.includes('applications') && !auditorPages.includes('cases'), 'an auditor sees the applications, not the cases (as the API allows)');
       await open(page, 'audit', false);
       await page.fill('#audit-search input[name="resource"]', 'id-repairs');
       await page.click('#audit-search button[type="submit"]');
@@ -264,6 +266,10 @@ if (!chromiumAvailable()) {
       await open(page, 'reconciliation', false);
       t.equal(await page.$$eval('#id-repairs button.accept', (b) => b.length), 0, 'no accept buttons');
       t.equal(await page.$('#nav a[data-page="audit"]'), null, 'no audit page');
+      t.equal(await page.$('#nav a[data-page="applications"]'), null, 'no applications page');
+      await open(page, 'cases', false);
+      await rerendered(page, 'cases', () => page.locator('#cases tbody tr').first().click());
+      t.ok((await page.$$('#case-actions button')).length > 0, 'an analyst may change a case (the API allows it)');
       await page.click('#logout');
       await login(page, 'civil-affairs-admin');
       const nav = await page.$$eval('#nav a', (links) => links.map((a) => a.getAttribute('data-page')));
