@@ -13,7 +13,7 @@ interface Decision {
   id: string; type: string; decision: string; by: string; input: Record<string, string>;
   unmet: Array<{ rule: string; says: string; why: string }>; facts: Record<string, { value: unknown; source: Record<string, unknown> | null }>;
 }
-interface Page { total: number; offset: number; limit: number; outcomes: { manual_review: number; approved: number }; decisions: Decision[] }
+interface Page { total: number; offset: number; limit: number; outcomes: { manual_review: number; approved: number }; types: Array<{ type: string; title: string }>; decisions: Decision[] }
 
 t.test('GET /v1/applications/decisions', async (t) => {
   const dataDir = await publishedDataDir(t, ['2026-11']);
@@ -50,6 +50,7 @@ t.test('GET /v1/applications/decisions', async (t) => {
       t.same(page.decisions.map((d) => d.id), [subsidy.id, noTitle.id, approved.id], 'newest first');
       t.equal(page.total, 3);
       t.same(page.outcomes, { manual_review: subsidy.decision === 'manual_review' ? 2 : 1, approved: subsidy.decision === 'approved' ? 2 : 1 });
+      t.same(page.types.map((x) => x.type).sort(), ['disability-living-subsidy', 'household-move-after-purchase'], 'the types a filter offers');
     }
   });
 
