@@ -19,7 +19,7 @@ export const PAGES = [
   { id: 'quality', roles: ['steward', 'analyst', 'auditor', 'provider'], render: qualityPage },
   { id: 'drilldown', roles: ['steward', 'analyst', 'auditor', 'provider'], render: drilldownPage },
   { id: 'reconciliation', roles: ['steward', 'analyst', 'auditor'], render: reconciliationPage },
-  { id: 'cases', roles: ['steward', 'analyst', 'auditor'], render: casesPage },
+  { id: 'cases', roles: ['steward', 'analyst'], render: casesPage },
   { id: 'applications', roles: ['steward', 'auditor'], render: applicationsPage },
   { id: 'audit', roles: ['auditor', 'steward'], render: auditPage },
   { id: 'sharing', roles: ['steward', 'auditor', 'provider', 'department'], render: sharingPage },

@@ -13,7 +13,6 @@ const LABELS = {
   audit: ['审计', 'Audit'], sharing: ['共享', 'Sharing'],
   period: ['期次', 'Period'], noReports: ['尚无报告：周期在核查、治理和发布后导出报告。', 'No reports yet: the cycle exports one after check, govern and publish.'],
   loading: ['加载中…', 'Loading…'], error: ['出错了', 'Something went wrong'], forbidden: ['您的角色无权查看此内容。', 'Your role may not see this.'],
-  notAvailable: ['此功能尚未开放（服务端接口尚未提供）。', 'Not available yet: the server does not offer this yet.'],
   downloadCsv: ['下载 CSV', 'Download CSV'], prev: ['上一页', 'Previous'], next: ['下一页', 'Next'],
   rowsOf: ['第 {from}–{to} 行，共 {total} 行', 'Rows {from}–{to} of {total}'], none: ['无', 'None'],
   steps: ['步骤', 'Steps'], step: ['步骤', 'Step'], state: ['状态', 'State'], progress: ['进度', 'Progress'], attempts: ['尝试次数', 'Attempts'],
@@ -52,6 +51,30 @@ const LABELS = {
   purposes: ['用途', 'Purposes'], expiresAt: ['到期', 'Expires'], legalBasis: ['法律依据', 'Legal basis'], requestedAt: ['申请时间', 'Requested'],
   approve: ['批准', 'Approve'], refuse: ['拒绝', 'Refuse'], decidedBy: ['决定人', 'Decided by'], noPending: ['没有待审批的申请。', 'No pending requests.'],
   roles: ['角色', 'Roles'], done: ['已完成', 'Done'],
+  // Cases from the cross-checks.
+  case: ['案件', 'Case'], all: ['全部', 'All'], periods: ['期次', 'Periods'], amount: ['金额', 'Amount'], totalAmount: ['累计', 'In all'],
+  summary: ['摘要', 'Summary'], openedAt: ['立案时间', 'Opened'], updatedAt: ['更新时间', 'Updated'], months: ['涉及月份', 'Months'],
+  history: ['办理记录', 'History'], by: ['办理人', 'By'], reopen: ['重新打开', 'Reopen'], opened: ['立案', 'Opened'],
+  case_open: ['待核查', 'Open'], case_confirmed: ['已确认', 'Confirmed'], case_dismissed: ['已驳回', 'Dismissed'], case_resolved: ['已办结', 'Resolved'],
+  rule_pension_after_death: ['死亡后仍发养老金', 'Pension paid after death'],
+  rule_company_deregistered_tax_active: ['已注销企业税务仍正常', 'Deregistered company still an active taxpayer'],
+  rule_company_legal_representative_deceased: ['企业法定代表人已死亡', 'Company\'s legal representative has died'],
+  rule_penalty_unknown_party: ['处罚对象信用代码不存在', 'Penalty against an unknown credit code'],
+  rule_subsidy_certificate_expired: ['残疾证过期仍领补贴', 'Subsidy paid after the certificate expired'],
+  rule_subsidy_deceased: ['死亡后仍领补贴', 'Subsidy paid after death'],
+  rule_subsidy_grade_too_low: ['残疾等级不符仍领护理补贴', 'Nursing subsidy paid for a low disability grade'],
+  rule_subsidy_moved_out: ['户籍迁出仍领补贴', 'Subsidy paid after moving out of the city'],
+  rule_subsidy_no_certificate: ['无残疾证领补贴', 'Subsidy paid without a disability certificate'],
+  rule_subsidy_not_in_minimum_living_allowance: ['非低保家庭领生活补贴', 'Living subsidy paid outside a 低保 family'],
+  rule_subsidy_unknown_person: ['补贴发给户籍外人员', 'Subsidy paid to an ID not on the register'],
+  rule_subsidy_unpaid_eligible: ['符合条件未发补贴', 'Eligible but not paid'],
+  // Application decisions.
+  manual_review: ['待人工审核', 'Waiting for a person'], approved: ['自动通过', 'Approved automatically'],
+  waitingForPerson: ['待人工审核的申请', 'Applications waiting for a person'], applicationDecisions: ['申请审核结果', 'Application decisions'],
+  noneWaiting: ['没有等待人工审核的申请。', 'No application is waiting for a person.'],
+  decisionId: ['编号', 'Id'], receivedAt: ['受理时间', 'Received'], applicationType: ['事项', 'Application type'], applicant: ['申请人信息', 'Applicant'],
+  clerk: ['受理人', 'Clerk'], unmetRules: ['未满足的条件', 'Rules not met'], factsAndSources: ['核查的事实及来源', 'Facts used and their sources'],
+  factsUsed: ['项事实', 'facts'], notFound: ['未找到', 'Not found'], noSource: ['无来源记录', 'no source record'],
 };
 
 let lang = localStorage.getItem('dx.lang') === 'en' ? 'en' : 'zh';

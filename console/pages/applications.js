@@ -1,12 +1,93 @@
-// Application reviews the cross-checks could not settle and that wait for a person.
-import { h, section } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
-import { dataTable } from '../lib/table.js';
-import { columnsOf, itemsOf, notAvailable, optional } from './generic.js';
+// Applications waiting for a person: those the automatic review could not approve
+// (GET /v1/applications/decisions?outcome=manual_review), each with the rules it did not meet,
+// why, and every fact the review read with the department record it came from, so the person
+// deciding sees what the machine saw. Approved ones can be listed too.
+import { api, query } from '../lib/api.js';
+import { h, section, select } from '../lib/dom.js';
+import { formatNumber, formatTime, t } from '../lib/i18n.js';
+import { dataTable, pager } from '../lib/table.js';
+import { toolbar } from './common.js';
 
-export async function applicationsPage(root) {
-  const body = await optional('/v1/reviews?status=waiting');
-  if (body === null) return root.append(notAvailable());
-  const rows = itemsOf(body);
-  root.append(section(t('applications'), dataTable(columnsOf(rows.slice(0, 50)), { name: 'applications-waiting', rows, id: 'applications' }), h('p')));
+const PAGE = 50;
+const OUTCOMES = ['manual_review', 'approved'];
+
+/** Where a fact came from, in one line: the department and its file and line, or why there is none. */
+export function sourceText(source) {
+  if (!source) return t('noSource');
+  const where = source.file ? `${source.file}${source.line !== undefined && source.line !== null ? `:${source.line}` : ''}` : '';
+  return [source.department ?? source.note ?? '', where, source.register ? `${source.register} ${source.period ?? ''}`.trim() : ''].filter(Boolean).join(' · ');
+}
+
+const valueText = (value) => (value === null || value === undefined ? '∅' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+const inputText = (d) => Object.entries(d.input ?? {}).map(([name, value]) => `${name}=${value}`).join('\n');
+const unmetText = (d) => (d.unmet ?? []).map((u) => `${u.rule}: ${u.says} (${u.why})`).join('\n');
+const factsText = (d) => Object.entries(d.facts ?? {}).map(([path, f]) => `${path}=${valueText(f.value)} [${sourceText(f.source)}]`).join('\n');
+
+function unmetList(d) {
+  if (!d.unmet?.length) return t('none');
+  return h('ul', { class: 'unmet' }, d.unmet.map((u) => h('li', { dataset: { rule: u.rule } },
+    h('strong', { text: u.rule }), ` ${u.says}`, h('div', { class: 'why', text: u.why }))));
+}
+
+function factsBlock(d) {
+  const facts = Object.entries(d.facts ?? {});
+  const count = `${formatNumber(facts.length)} ${t('factsUsed')}`;
+  return h('details', { class: 'facts-used' }, h('summary', { text: count }),
+    h('ul', { class: 'facts-list' }, facts.map(([path, f]) => h('li', { dataset: { fact: path } },
+      h('code', { text: path }), ' = ', h('strong', { text: valueText(f.value) }), h('div', { class: 'source', text: sourceText(f.source) })))),
+    d.notFound?.length ? h('p', { class: 'message warn', text: `${t('notFound')}: ${d.notFound.join('; ')}` }) : null);
+}
+
+/** The type's short name (its title up to the colon), the whole title on hover. */
+function typeCell(d, titles) {
+  const title = titles.get(d.type) ?? d.type;
+  return h('span', { title, text: title.split(/[:：]/)[0] });
+}
+
+function columns(titles) {
+  return [
+    { key: 'id', label: t('decisionId'), class: 'mono' },
+    { key: 'receivedAt', label: t('receivedAt'), render: (d) => formatTime(d.receivedAt), csv: (d) => d.receivedAt },
+    { key: 'type', label: t('applicationType'), render: (d) => typeCell(d, titles), csv: (d) => d.type },
+    { key: 'input', label: t('applicant'), class: 'inputs', render: inputText, csv: inputText },
+    { key: 'by', label: t('clerk') },
+    { key: 'period', label: t('period'), class: 'nowrap' },
+    { key: 'decision', label: t('outcome'), render: (d) => h('span', { class: `state state-${d.decision}`, text: t(d.decision) }), csv: (d) => d.decision },
+    { key: 'unmet', label: t('unmetRules'), render: unmetList, csv: unmetText },
+    { key: 'facts', label: t('factsAndSources'), render: factsBlock, csv: factsText },
+  ];
+}
+
+/** Every decision the filters select, page by page (for the CSV download). */
+async function allDecisions(filters) {
+  const decisions = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await api(`/v1/applications/decisions${query({ ...filters, offset, limit: 1000 })}`);
+    decisions.push(...page.decisions);
+    if (decisions.length >= page.total || page.decisions.length === 0) return decisions;
+  }
+}
+
+export async function applicationsPage(root, ctx) {
+  // Without a choice, the page is about what waits for a person; "all" is an explicit choice.
+  const outcome = ctx.params.outcome === 'all' ? '' : OUTCOMES.includes(ctx.params.outcome) ? ctx.params.outcome : 'manual_review';
+  const type = ctx.params.type ?? '';
+  const offset = Math.max(0, Number(ctx.params.offset ?? 0) || 0);
+  const filters = { outcome, type };
+  const page = await api(`/v1/applications/decisions${query({ ...filters, offset, limit: PAGE })}`);
+  const titles = new Map(page.types.map((x) => [x.type, x.title]));
+  const here = { outcome: outcome || 'all', type };
+
+  root.append(toolbar(
+    select(t('outcome'), [
+      ...OUTCOMES.map((o) => ({ value: o, label: `${t(o)} (${formatNumber(page.outcomes[o])})` })),
+      { value: 'all', label: `${t('all')} (${formatNumber(page.outcomes.manual_review + page.outcomes.approved)})` },
+    ], here.outcome, (value) => ctx.go({ type, outcome: value }), 'outcome'),
+    select(t('applicationType'), [{ value: '', label: t('all') }, ...page.types.map((x) => ({ value: x.type, label: x.title }))], type,
+      (value) => ctx.go({ outcome: here.outcome, type: value }), 'type')));
+  root.append(section(outcome === 'manual_review' ? t('waitingForPerson') : t('applicationDecisions'), dataTable(columns(titles), {
+    name: `applications-${here.outcome}${type ? `-${type}` : ''}`, rows: page.decisions, id: 'applications', allRows: () => allDecisions(filters),
+    empty: outcome === 'manual_review' ? t('noneWaiting') : t('none'),
+    onRow: (d, tr) => { tr.dataset.decision = d.id; },
+  }), pager({ total: page.total, offset, limit: PAGE }, (next) => ctx.go({ ...here, offset: next }))));
 }

@@ -66,6 +66,17 @@ export function listCases(store: CaseStore, filter: CaseFilter = {}): CaseView[]
   return views.sort((a, b) => (a.rule === b.rule ? (a.caseKey < b.caseKey ? -1 : 1) : a.rule < b.rule ? -1 : 1));
 }
 
+/** How many cases there are per rule and per status: what a filter can choose from. */
+export function tallyCases(cases: readonly CaseView[]): { rules: Record<string, number>; statuses: Record<string, number> } {
+  const rules: Record<string, number> = {};
+  const statuses: Record<string, number> = {};
+  for (const c of cases) {
+    rules[c.rule] = (rules[c.rule] ?? 0) + 1;
+    statuses[c.status] = (statuses[c.status] ?? 0) + 1;
+  }
+  return { rules, statuses };
+}
+
 export function caseDetail(store: CaseStore, caseId: string): CaseView | undefined {
   const state = store.get(caseId);
   if (!state) return undefined;

@@ -6,9 +6,10 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { loadApplicationTypes } from '../applications/applicationType.js';
+import { listDecisions } from '../applications/decisionList.js';
 import { DecisionStore } from '../applications/decisionStore.js';
 import { snapshotFactSources } from '../applications/factSources.js';
-import { ApplicationInputError, reviewApplication, type ApplicationDecision } from '../applications/reviewApplication.js';
+import { ApplicationInputError, reviewApplication, type ApplicationDecision, type DecisionOutcome } from '../applications/reviewApplication.js';
 import { HttpError, purposeOf, requireGrant, requireRole } from '../plugins/exchange.js';
 import type { Grant } from '../share/accessStore.js';
 import { servingSnapshot } from './lookup.js';
@@ -65,6 +66,44 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
     request.auditNote.subjects = [decision.id, ...Object.values(decision.input)];
     request.auditNote.fields = Object.keys(grant.fields).filter((f) => grant.fields[f]);
     return disclosed(decision, grant);
+  });
+
+  // Stewards work through the applications waiting for a person; auditors check the decisions.
+  // Both see every decision whole, facts and sources included: that is what a person reviewing
+  // needs. Clerks keep to their own decisions, one at a time, as their grant allows (below).
+  fastify.get<{ Querystring: { outcome?: DecisionOutcome; type?: string; limit: number; offset: number; purpose?: string } }>('/v1/applications/decisions', {
+    schema: {
+      summary: 'Recorded decisions, newest first (stewards, auditors): outcome=manual_review for the applications waiting for a person', tags: ['applications'],
+      querystring: {
+        type: 'object',
+        properties: {
+          outcome: { enum: ['manual_review', 'approved'] }, type: { enum: [...types.keys()] }, purpose: { type: 'string', maxLength: 200 },
+          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 }, offset: { type: 'integer', minimum: 0, default: 0 },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          required: ['total', 'offset', 'limit', 'outcomes', 'types', 'decisions'],
+          properties: {
+            total: { type: 'integer' }, offset: { type: 'integer' }, limit: { type: 'integer' },
+            types: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' } } } },
+            outcomes: { type: 'object', required: ['manual_review', 'approved'], properties: { manual_review: { type: 'integer' }, approved: { type: 'integer' } } },
+            decisions: { type: 'array', items: decisionSchema },
+          },
+        },
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    request.auditNote = { resource: 'application-review', action: 'list' };
+    requireRole(request, 'steward', 'auditor');
+    const { outcome, type, limit, offset } = request.query;
+    const page = listDecisions(store.list(), { outcome, type }, { offset, limit });
+    // The audit names whose applications were shown, as it does for the clerk who asked.
+    request.auditNote.subjects = page.decisions.flatMap((d) => [d.id, ...Object.values(d.input)]);
+    request.auditNote.fields = ['decision', 'facts'];
+    return { ...page, types: [...types.values()].map((t) => ({ type: t.type, title: t.title })) };
   });
 
   fastify.get<{ Params: { id: string }; Querystring: { purpose?: string } }>('/v1/applications/decisions/:id', {

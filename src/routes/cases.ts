@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { CaseStore } from '../cases/caseStore.js';
 import { ACTIONS, CaseTransitionError, type CaseAction, type CaseStatus } from '../cases/caseLifecycle.js';
-import { caseDetail, listCases } from '../cases/caseList.js';
+import { caseDetail, listCases, tallyCases } from '../cases/caseList.js';
 import { HttpError, requireRole } from '../plugins/exchange.js';
 import { errorResponses, errorSchema } from './schemas.js';
 
@@ -27,7 +27,18 @@ export const caseRoutes: FastifyPluginAsync = async (fastify) => {
           limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 }, offset: { type: 'integer', minimum: 0, default: 0 },
         },
       },
-      response: { 200: { type: 'object', required: ['total', 'cases'], properties: { total: { type: 'integer' }, cases: { type: 'array', items: caseSchema } } }, ...errorResponses },
+      response: {
+        200: {
+          type: 'object',
+          required: ['total', 'cases'],
+          properties: {
+            total: { type: 'integer' }, cases: { type: 'array', items: caseSchema },
+            // Per rule and per status over the period's (and subject's) cases, whatever rule or status was asked: what a filter offers.
+            counts: { type: 'object', properties: { rules: { type: 'object', additionalProperties: { type: 'integer' } }, statuses: { type: 'object', additionalProperties: { type: 'integer' } } } },
+          },
+        },
+        ...errorResponses,
+      },
     },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: 'list' };
@@ -36,7 +47,8 @@ export const caseRoutes: FastifyPluginAsync = async (fastify) => {
     const all = listCases(store, filter);
     const cases = all.slice(offset, offset + limit);
     request.auditNote.subjects = cases.map((c) => c.subjectId).filter((s): s is string => s !== null);
-    return { total: all.length, cases };
+    const counts = filter.rule || filter.status ? tallyCases(listCases(store, { period: filter.period, subject: filter.subject })) : tallyCases(all);
+    return { total: all.length, cases, counts };
   });
 
   fastify.get<{ Params: { id: string } }>('/v1/cases/:id', {

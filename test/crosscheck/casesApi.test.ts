@@ -39,6 +39,9 @@ t.test('cases over the API', async (t) => {
   t.match(one.json(), { caseId: id, status: 'confirmed', periods: ['2026-11'] });
   const confirmed = await app.inject({ url: '/v1/cases?status=confirmed', headers: analyst.headers });
   t.same((confirmed.json() as { cases: Array<{ caseId: string }> }).cases.map((c) => c.caseId), [id]);
+  const counts = (confirmed.json() as { counts: { rules: Record<string, number>; statuses: Record<string, number> } }).counts;
+  t.equal(counts.statuses.confirmed, 1, 'counts per status over every case, whatever status was asked for');
+  t.ok(counts.statuses.open! > 0 && counts.rules.pension_after_death === total, 'and per rule: what the console\'s filters offer');
 
   const audited = await queryAudit(auditDirOf(dataDir), { resource: 'cases' });
   t.ok(audited.some((r) => r.action === 'confirm' && r.client === analyst.id && r.outcome === 'allowed' && r.subjects.includes(cases[0]!.subjectId) && r.reason === 'bank statement shows the pension drawn'), 'the change is audited with who and why');
