@@ -98,6 +98,8 @@ export const exchangePipeline = fp(async (fastify) => {
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.code, message: error.message });
     if (error.validation) return reply.code(400).send({ error: 'invalid_request', message: error.message });
     if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ error: error.code ?? 'error', message: error.message });
+    // The overload guard sheds load with a 503: say so (and when to retry) rather than a 500.
+    if (error.statusCode === 503) return reply.code(503).header('retry-after', '5').send({ error: 'overloaded', message: error.message });
     request.log.error(error);
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   });
