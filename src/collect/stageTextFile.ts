@@ -49,10 +49,32 @@ function decoderFor(encoding: Encoding): (bytes: Buffer) => string | null {
   if (encoding === 'utf-8' || encoding === 'utf-8-bom') {
     return (bytes) => (isUtf8(bytes) ? bytes.toString('utf8') : null);
   }
+  const native = nativeDecoder(encoding);
+  if (native) {
+    return (bytes) => {
+      try {
+        return native.decode(bytes);
+      } catch {
+        return null; // fatal: some bytes are not valid in the encoding
+      }
+    };
+  }
   return (bytes) => {
     const text = iconv.decode(bytes, encoding);
     return text.includes('\uFFFD') ? null : text;
   };
+}
+
+/**
+ * Node's own WHATWG decoder (ICU, in C++) decodes GB18030 about twice as fast as iconv-lite;
+ * a Node built without full ICU lacks it, and iconv-lite serves instead.
+ */
+function nativeDecoder(encoding: Encoding): TextDecoder | undefined {
+  try {
+    return new TextDecoder(encoding, { fatal: true });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
