@@ -48,9 +48,9 @@ export async function benchCycle(workDir: string, persons: number, period = '202
 }
 
 export function cycleMarkdown(runs: CycleRun[]): string {
-  const stepNames = ['collect', 'check', 'govern', 'publish'];
+  const stepNames = ['collect', 'check', 'govern', 'crosscheck', 'publish'];
   const lines = [
-    '## The whole cycle: collect, check, govern, publish',
+    '## The whole cycle: collect, check, govern, cross-check, publish',
     '',
     `| persons | rows | ${stepNames.join(' s | ')} s | total s | peak memory (MiB) |`,
     `|---:|---:|${stepNames.map(() => '---:|').join('')}---:|---:|`,

@@ -2,10 +2,14 @@
  * `npm run bench`: run the benchmarks and regenerate bench/RESULTS.md. Every figure is measured
  * in this run, beside its baseline. BENCH_PERSONS sets the city's size (default 1,000,000),
  * BENCH_CYCLE_PERSONS the sizes of the whole-cycle runs (default that and three times that),
- * BENCH_SUITES which suites run (default collect,cycle,api,queue,crosscheck); BENCH_CROSSCHECK_PERSONS the sizes
- * of the cross-check runs (default that and three times that).
+ * BENCH_CROSSCHECK_PERSONS the sizes of the cross-check runs (the same default), BENCH_SUITES
+ * which suites run (default all: collect,cycle,api,queue,crosscheck).
+ *
+ * Each suite's section is kept in bench/results/<suite>.md with the command and date that
+ * produced it, and RESULTS.md is assembled from all of them: running one suite again replaces
+ * its own section and leaves the others as they were measured.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
@@ -15,39 +19,58 @@ import { benchCycle, cycleMarkdown } from './cycleScale.js';
 import { benchQueue } from './queueCycle.js';
 import { benchCrossCheck, crossCheckMarkdown } from './crossCheck.js';
 
+const SUITES = ['collect', 'cycle', 'api', 'queue', 'crosscheck'] as const;
+type Suite = (typeof SUITES)[number];
+
 const persons = Number(process.env.BENCH_PERSONS ?? 1_000_000);
-const suites = new Set((process.env.BENCH_SUITES ?? 'collect,cycle,api,queue,crosscheck').split(','));
+const suites = new Set((process.env.BENCH_SUITES ?? SUITES.join(',')).split(','));
 const workDir = process.env.BENCH_WORK_DIR ?? join(PROJECT_ROOT, 'bench', '.work');
+const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
 mkdirSync(workDir, { recursive: true });
+mkdirSync(resultsDir, { recursive: true });
 
-const sections: string[] = [];
-if (suites.has('collect')) sections.push((await benchCollectCheck(workDir, persons)).markdown);
-if (suites.has('cycle')) {
-  const scales = (process.env.BENCH_CYCLE_PERSONS ?? `${persons},${persons * 3}`).split(',').map(Number).filter((n) => n > 0);
-  const cycles = [];
-  for (const size of scales) cycles.push(await benchCycle(workDir, size));
-  sections.push(cycleMarkdown(cycles));
-}
-if (suites.has('api')) sections.push((await benchApi(workDir, persons)).markdown);
-if (suites.has('queue')) sections.push((await benchQueue(workDir, persons)).markdown);
-if (suites.has('crosscheck')) {
-  const runs = [];
-  for (const size of (process.env.BENCH_CROSSCHECK_PERSONS ?? `${persons},${persons * 3}`).split(',').map(Number).filter((n) => n > 0)) runs.push(await benchCrossCheck(workDir, size));
-  sections.push(crossCheckMarkdown(runs));
+const sizes = (variable: string) => (process.env[variable] ?? `${persons},${persons * 3}`).split(',').map(Number).filter((n) => n > 0);
+
+const run: Record<Suite, () => Promise<string>> = {
+  collect: async () => (await benchCollectCheck(workDir, persons)).markdown,
+  cycle: async () => {
+    const cycles = [];
+    for (const size of sizes('BENCH_CYCLE_PERSONS')) cycles.push(await benchCycle(workDir, size));
+    return cycleMarkdown(cycles);
+  },
+  api: async () => (await benchApi(workDir, persons)).markdown,
+  queue: async () => (await benchQueue(workDir, persons)).markdown,
+  crosscheck: async () => {
+    const runs = [];
+    for (const size of sizes('BENCH_CROSSCHECK_PERSONS')) runs.push(await benchCrossCheck(workDir, size));
+    return crossCheckMarkdown(runs);
+  },
+};
+
+function commandFor(suite: Suite): string {
+  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : undefined;
+  return [
+    persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,
+    sizeVariable && process.env[sizeVariable] ? `${sizeVariable}=${process.env[sizeVariable]} ` : '',
+    `BENCH_SUITES=${suite} npm run bench`,
+  ].join('');
 }
 
-const command = [
-  persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,
-  process.env.BENCH_CYCLE_PERSONS ? `BENCH_CYCLE_PERSONS=${process.env.BENCH_CYCLE_PERSONS} ` : '',
-  process.env.BENCH_CROSSCHECK_PERSONS ? `BENCH_CROSSCHECK_PERSONS=${process.env.BENCH_CROSSCHECK_PERSONS} ` : '',
-  process.env.BENCH_SUITES ? `BENCH_SUITES=${process.env.BENCH_SUITES} ` : '',
-  'npm run bench',
-].join('');
-const header = [
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+for (const suite of SUITES) {
+  if (!suites.has(suite)) continue;
+  const markdown = await run[suite]();
+  const produced = `_Produced by \`${commandFor(suite)}\` on ${new Date().toISOString().slice(0, 10)}, ${machine}._`;
+  writeFileSync(join(resultsDir, `${suite}.md`), `${markdown}\n\n${produced}\n`);
+  process.stdout.write(`${markdown}\n\n`);
+}
+
+const sections = SUITES.map((s) => join(resultsDir, `${s}.md`)).filter(existsSync).map((f) => readFileSync(f, 'utf8').trimEnd());
+writeFileSync(join(PROJECT_ROOT, 'bench', 'RESULTS.md'), [
   '# Benchmark results',
   '',
-  `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Each figure is measured in the same run as its baseline; child processes report their own peak resident memory.`,
+  '`npm run bench` runs every suite; `BENCH_SUITES=<suite> npm run bench` runs one and replaces only its section. Each figure is measured in the same run as its baseline; child processes report their own peak resident memory.',
   '',
-];
-writeFileSync(join(PROJECT_ROOT, 'bench', 'RESULTS.md'), [...header, sections.join('\n\n'), ''].join('\n'));
-process.stdout.write(`${sections.join('\n\n')}\n`);
+  sections.join('\n\n'),
+  '',
+].join('\n'));
