@@ -69,6 +69,7 @@ ${shown(join(root, 'keys'))}/, sample subjects in ${shown(join(root, 'sample-ids
   npm run dx -- cases --period ${latest} --rule pension_after_death --data ${data}
   npm run dx -- check payments ${shown(join(root, 'drop', latest, 'social-security'))}/养老金发放明细_${latest.replace('-', '')}.csv --data ${data}
   npm run dx -- applications review household-move-after-purchase applicant_id=$APPLICANT property_certificate="$CERTIFICATE" --data ${data}
+  npm run dx -- status --period ${latest} --data ${data}
   npm run dx -- report reconciliation --period ${latest} --data ${data}
   npm run dx -- audit verify --data ${data}
 
