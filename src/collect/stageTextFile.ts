@@ -202,6 +202,11 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
 
   /** Lines of valid UTF-8, their quotes counted from one scan of the whole block. */
   const handleUtf8Lines = (utf8: Buffer): void => {
+    // JSON Lines need no quote count (a JSON value never spans lines), and their many quotes make it dear.
+    if (format !== 'csv') {
+      eachLine(utf8, (start, end) => handleLine(utf8, start, end, true, 0));
+      return;
+    }
     const quotes: number[] = [];
     for (let at = utf8.indexOf(quoteByte); at !== -1; at = utf8.indexOf(quoteByte, at + 1)) quotes.push(at);
     let next = 0;
