@@ -4,7 +4,7 @@
  * (published/CURRENT.json, replaced atomically) names the current one; publishing a new period
  * writes a new file and moves the pointer, and the servers switch over.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quotedString as str } from '@duckdb/node-api';
 import type { Warehouse } from '../store/warehouse.js';
@@ -79,5 +79,22 @@ export async function exportSnapshot(warehouse: Warehouse, period: string): Prom
   const temporary = join(dir, `CURRENT.json.${process.pid}.tmp`);
   writeFileSync(temporary, `${JSON.stringify(pointer, null, 2)}\n`);
   renameSync(temporary, join(dir, 'CURRENT.json'));
+  pruneSnapshots(dir, file);
   return pointer;
+}
+
+/**
+ * Snapshot files kept besides the current one: an API process still serving an earlier file
+ * while it swaps keeps reading it (on Linux a removed file lives on while open), and the
+ * history inside each snapshot serves "changed since" without the old files.
+ */
+export const KEPT_SNAPSHOTS = 3;
+
+function pruneSnapshots(dir: string, current: string): void {
+  const stamp = (f: string) => Number(/-(\d+)\.duckdb$/.exec(f)?.[1] ?? 0);
+  const files = readdirSync(dir).filter((f) => /^\d{4}-\d{2}-[0-9a-f]+-\d+\.duckdb$/.test(f) && f !== current).sort((a, b) => stamp(b) - stamp(a));
+  for (const old of files.slice(KEPT_SNAPSHOTS - 1)) {
+    rmSync(join(dir, old), { force: true });
+    rmSync(join(dir, `${old}.wal`), { force: true });
+  }
 }
