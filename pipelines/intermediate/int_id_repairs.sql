@@ -2,7 +2,8 @@
 -- person only when exactly one candidate fits, fitting meaning the name agrees (spacing, the
 -- middle dot and traditional characters aside) and the police's birth date and sex for that
 -- person are the ones the candidate number encodes. Everything else stays unresolved for a
--- steward. Every decision keeps its evidence.
+-- steward. Every decision keeps its evidence. A repair a steward rejected (in the console or
+-- the API) stays unlinked when the period is governed again, with the steward's reason.
 WITH judged AS (
   SELECT
     o.dataset, o.field, o.connector, o.department, o.batch_id, o.file, o.line, o.id, o.original, o.name, o.problem,
@@ -13,7 +14,8 @@ WITH judged AS (
   FROM int_id_observations AS o
   LEFT JOIN int_id_candidates AS c ON c.id = o.id
   WHERE o.problem IS NOT NULL
-)
+),
+repairs AS (
 SELECT
   dataset, field, connector, department, batch_id, file, line, id AS original_id, original, name, problem,
   CASE WHEN count(DISTINCT candidate) FILTER (WHERE fits) = 1 THEN 'repaired' ELSE 'unresolved' END AS status,
@@ -31,3 +33,15 @@ SELECT
   list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE candidate IS NOT NULL) AS candidate_ids
 FROM judged
 GROUP BY dataset, field, connector, department, batch_id, file, line, id, original, name, problem
+)
+SELECT
+  r.* REPLACE (
+    CASE WHEN x.repair_id IS NOT NULL AND r.status = 'repaired' THEN 'rejected' ELSE r.status END AS status,
+    CASE WHEN x.repair_id IS NOT NULL THEN NULL ELSE r.repaired_id END AS repaired_id,
+    CASE WHEN x.repair_id IS NOT NULL AND r.status = 'repaired'
+      THEN 'rejected by ' || x.decided_by || ': ' || x.reason || ' (the repair was: ' || r.evidence || ')'
+      ELSE r.evidence END AS evidence
+  )
+FROM repairs AS r
+LEFT JOIN steward_repair_rejections AS x
+  ON x.repair_id = substr(sha256(concat_ws('|', CAST($period AS VARCHAR), r.connector, r.file, CAST(r.line AS VARCHAR), r.field)), 1, 16)

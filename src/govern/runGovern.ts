@@ -5,6 +5,7 @@
  * kept as the period's snapshot, replacing only that period's.
  */
 import { quotedIdentifier as ident } from '@duckdb/node-api';
+import { RepairDecisionStore } from '../report/repairDecisions.js';
 import { loadCanonicalSchemas } from '../schemas/canonicalSchemas.js';
 import { ensureCanonicalTable } from '../collect/canonicalTables.js';
 import { periodEnd, previousPeriod } from '../check/runChecks.js';
@@ -71,10 +72,21 @@ async function persistSnapshots(warehouse: Warehouse, period: string): Promise<v
   }
 }
 
+/** The ID repairs a steward rejected for the period (the standing decision per repair), for int_id_repairs. */
+async function stewardRejections(warehouse: Warehouse, period: string): Promise<void> {
+  await warehouse.run('CREATE OR REPLACE TEMP TABLE steward_repair_rejections (repair_id VARCHAR, decided_by VARCHAR, reason VARCHAR)');
+  const rejected = [...RepairDecisionStore.of(warehouse.dataDir).latest(period).values()].filter((d) => d.decision === 'rejected');
+  for (let i = 0; i < rejected.length; i += 200) {
+    const chunk = rejected.slice(i, i + 200);
+    await warehouse.run(`INSERT INTO steward_repair_rejections VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flatMap((d) => [d.repair_id, d.decided_by, d.reason]));
+  }
+}
+
 export async function governPeriod(warehouse: Warehouse, period: string): Promise<GovernResult> {
   const schemas = [...loadCanonicalSchemas().values()];
   for (const schema of schemas) await ensureCanonicalTable(warehouse, schema);
   for (const statement of readPipelineSql('warehouse/governance.sql')) await warehouse.run(statement);
+  await stewardRejections(warehouse, period);
   const params = { period, period_end: periodEnd(period), previous_period: previousPeriod(period) };
   const tables = new Set(schemas.map((s) => s.table));
   for (const name of INTERMEDIATE_MODELS) {

@@ -38,7 +38,7 @@ export interface IdResolution {
   original_id: string;
   name: string | null;
   problem: string;
-  status: 'repaired' | 'unresolved';
+  status: 'repaired' | 'unresolved' | 'rejected';
   repaired_id: string | null;
   evidence: string;
   candidate_ids: string[];

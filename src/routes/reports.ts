@@ -169,7 +169,7 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
     const page = await files.page(period, 'id_resolutions', { repair_id: repairId }, 0, 1).catch(notFound);
     const repair = page.rows[0];
     if (!repair) throw new HttpError(404, 'not_found', `no ID resolution ${repairId} in the report of ${period}`);
-    if (repair.status !== 'repaired') throw new HttpError(409, 'not_repaired', `ID resolution ${repairId} was left unresolved: there is no repair to decide on`);
+    if (repair.status !== 'repaired' && repair.status !== 'rejected') throw new HttpError(409, 'not_repaired', `ID resolution ${repairId} was left unresolved: there is no repair to decide on`);
     const decision: RepairDecision = {
       period, repair_id: repairId, decision: request.body.decision === 'accept' ? 'accepted' : 'rejected', reason: request.body.reason.trim(),
       decided_by: client.id, decided_at: new Date().toISOString(), original_id: String(repair.original_id), repaired_id: (repair.repaired_id as string | null) ?? null,
