@@ -144,6 +144,7 @@ export interface StageOptions {
 export async function stageTextFile(options: StageOptions): Promise<StagedTextFile> {
   const { path, displayName, format } = options;
   const decode = decoderFor(options.encoding);
+  const sourceIsUtf8 = options.encoding.startsWith('utf-8');
   const quoteByte = options.quote.charCodeAt(0);
   const delimiter = options.delimiter;
   const hash = createHash('sha256');
@@ -222,10 +223,18 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
 
   /** A block of whole lines in the source encoding. */
   const handleBlock = (block: Buffer): void => {
-    const text = decode(block);
-    if (text !== null) {
-      handleUtf8Lines(options.encoding.startsWith('utf-8') ? block : Buffer.from(text, 'utf8'));
-      return;
+    if (sourceIsUtf8) {
+      // Valid UTF-8 is staged as it is: checking is enough, no need to build a string of it.
+      if (isUtf8(block)) {
+        handleUtf8Lines(block);
+        return;
+      }
+    } else {
+      const text = decode(block);
+      if (text !== null) {
+        handleUtf8Lines(Buffer.from(text, 'utf8'));
+        return;
+      }
     }
     // Some line in this block is undecodable: decode line by line to find it.
     eachLine(block, (start, end) => {
@@ -240,7 +249,20 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
       result.bytes += chunk.length;
-      let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      let data = chunk;
+      if (!first && carry.length > 0) {
+        // The line split across reads is completed on its own, so the chunk is not copied whole.
+        const firstNewline = chunk.indexOf(NEWLINE);
+        if (firstNewline === -1) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        handleBlock(Buffer.concat([carry, chunk.subarray(0, firstNewline)]));
+        carry = Buffer.alloc(0);
+        data = chunk.subarray(firstNewline + 1);
+      } else if (carry.length > 0) {
+        data = Buffer.concat([carry, chunk]);
+      }
       if (first) {
         if (data.length < 3) {
           carry = Buffer.from(data); // too short to tell whether it starts with a byte-order mark
