@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
+import { childEnv } from '../helpers/cli.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { runDx } from '../helpers/cli.js';
 import { client, grant, publishedDataDir } from '../helpers/exchange.js';
@@ -18,7 +19,7 @@ function freePort(): Promise<number> {
 
 async function serve(t: Parameters<typeof publishedDataDir>[0], dataDir: string): Promise<string> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'dx.ts'), 'serve', '--port', String(port), '--data', dataDir], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'dx.ts'), 'serve', '--port', String(port), '--data', dataDir], { stdio: 'ignore', env: childEnv() });
   t.teardown(() => { child.kill('SIGTERM'); });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {

@@ -9,11 +9,20 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The environment of a `dx` child: tap records no coverage for it. A child compiles the sources
+ * with tsx (minified), differently from the test process, and merging coverage of one file
+ * compiled two ways corrupts the whole report; the commands are covered in-process as well.
+ */
+export function childEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...env };
+}
+
 export function runDx(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'dx.ts'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -29,7 +38,7 @@ export function runDx(args: string[], env: Record<string, string> = {}): Promise
 export function spawnDx(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'dx.ts'), ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
