@@ -4,6 +4,7 @@
  * or left unresolved, orphans, duplicates, and what changed since the previous period. Every
  * finding points to its source rows; the report carries the content hash of each view.
  */
+import type { FailingRow } from './drillDown.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { previousPeriod } from '../check/runChecks.js';
 import { checksReport } from './checksReport.js';
@@ -55,14 +56,8 @@ export interface Orphan {
   line: number;
 }
 
-export interface Duplicate {
-  connector: string;
-  rule_id: string;
-  file: string;
-  line: number;
-  value: string | null;
-  detail: string | null;
-}
+/** A row the uniqueness rules flagged: a failing row like any other. */
+export type Duplicate = FailingRow;
 
 export interface MonthOverMonth {
   previous_period: string;
