@@ -4,22 +4,13 @@
  * writer's pid; a lock left by a process that has died may be taken over.
  */
 import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { pidAlive } from '../store/fileLock.js';
 
 /** Locks this process holds, so a second open in the same process is refused even though the pid is alive. */
 const heldHere = new Set<string>();
 
 export class AuditLockedError extends Error {
   override name = 'AuditLockedError';
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function createLock(path: string): Promise<boolean> {
@@ -57,7 +48,7 @@ async function moveStaleAside(path: string, stalePid: number): Promise<void> {
     throw error;
   }
   const moved = await readPid(aside);
-  if (typeof moved === 'number' && moved !== stalePid && moved !== process.pid && isAlive(moved)) {
+  if (typeof moved === 'number' && moved !== stalePid && moved !== process.pid && pidAlive(moved)) {
     await link(aside, path).catch(() => undefined);
     await unlink(aside).catch(() => undefined);
     throw new AuditLockedError(`audit lock ${path} was just taken by running process ${moved}`);
@@ -91,7 +82,7 @@ async function takeLock(path: string): Promise<void> {
       // Empty or unreadable: possibly a writer between creating the file and writing its pid. Fail closed.
       throw new AuditLockedError(`audit lock ${path} exists but holds no pid; remove it if no process is writing this chain`);
     }
-    if (pid !== process.pid && isAlive(pid)) throw new AuditLockedError(`audit lock ${path} is held by running process ${pid}`);
+    if (pid !== process.pid && pidAlive(pid)) throw new AuditLockedError(`audit lock ${path} is held by running process ${pid}`);
     await moveStaleAside(path, pid);
   }
   throw new AuditLockedError(`could not take audit lock ${path}: other processes keep taking it`);

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { ConnectorSet } from '../connectors/manifest.js';
 import { finishRunRecord, readRunRecord, readCycleStatus, updateStepRecord } from '../cycle/cycleStatus.js';
 import {
-  checkStep, collectStep, collectStepName, crossCheckStep, describeAttempt, describeCrossCheck, describePublish, governStep, notifySubscriber, publishStep,
+  CYCLE_STEPS, checkStep, collectStep, collectStepName, crossCheckStep, describeAttempt, describeCrossCheck, describePublish, governStep, notifySubscriber, publishStep,
   subscribersToNotify, type PublishOutcome, type StepInput,
 } from '../cycle/cycleSteps.js';
 import { connectorIdsOf } from '../cycle/runCycle.js';
@@ -74,9 +74,7 @@ export function startCycleWorker(options: WorkerOptions): Worker {
         })));
         return subscribers;
       }, (s) => ({ detail: `${s.length} subscriber(s) to tell` }));
-      finishRunRecord(options.dataDir, data.period, data.runId, 'completed', outcome ? describePublish(outcome) : 'no publish step');
-      await releasePeriod(options.redis, data.period, data.runId);
-      return { subscribers: subscribers.length };
+      return { subscribers: subscribers.length, outcome };
     },
     deliver: async (job) => {
       const data = job.data as DeliveryJobData;
@@ -96,7 +94,13 @@ export function startCycleWorker(options: WorkerOptions): Worker {
     }
     const step = steps[job.name];
     if (!step) throw new Error(`unknown job ${job.name}`);
-    return step(job);
+    const value = await step(job);
+    // The flow's top job (notify, or the step --until named) ends the run.
+    if (!job.parentKey && (CYCLE_STEPS as readonly string[]).includes(job.name)) {
+      finishRunRecord(options.dataDir, data.period, data.runId, 'completed', runOutcome(job.name, value));
+      await releasePeriod(options.redis, data.period, data.runId);
+    }
+    return value;
   }, {
     connection: options.redis,
     concurrency: options.concurrency ?? envInt('DX_WORKER_CONCURRENCY', 2),
@@ -119,6 +123,12 @@ export function startCycleWorker(options: WorkerOptions): Worker {
   worker.on('error', (error) => options.log.warn({ err: error.message }, 'worker connection trouble; retrying'));
   worker.on('closed', () => void Promise.all([lease.release(), queue.close()]));
   return worker;
+}
+
+/** What a run that ended with `step` came to: its publication, or where it stopped. */
+function runOutcome(step: string, value: unknown): string {
+  const outcome = step === 'publish' ? value as PublishOutcome : step === 'notify' ? (value as { outcome?: PublishOutcome }).outcome : undefined;
+  return outcome ? describePublish(outcome) : `stopped after ${step}`;
 }
 
 /** After a step's last attempt: the run failed, later steps never run, the period stays unpublished. */

@@ -3,7 +3,7 @@
  * (taken over when that process is gone, so a crash never wedges it), and whole-file JSON
  * writes through a temporary file and a rename, so a reader never sees half a file.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function pidAlive(pid: number): boolean {
@@ -26,6 +26,25 @@ export function lockHolder(lockFile: string): number | undefined {
   return holder > 0 && pidAlive(holder) ? holder : undefined;
 }
 
+/**
+ * Move a dead holder's lock aside (rename is atomic) and check that what moved is still a dead
+ * holder's: when another process took the lock over in between, its fresh lock is put back.
+ */
+function moveStaleAside(lockFile: string): void {
+  const aside = `${lockFile}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(lockFile, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const moved = lockHolder(aside);
+  if (moved !== undefined && moved !== process.pid) {
+    try { linkSync(aside, lockFile); } catch { /* a newer lock is there already */ }
+  }
+  rmSync(aside, { force: true });
+}
+
 /** Take the lock now or say who holds it; returns the release function. */
 export function tryLock(lockFile: string): (() => void) | { heldBy: number } {
   mkdirSync(dirname(lockFile), { recursive: true });
@@ -39,7 +58,7 @@ export function tryLock(lockFile: string): (() => void) | { heldBy: number } {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = lockHolder(lockFile);
       if (holder !== undefined) return { heldBy: holder };
-      rmSync(lockFile, { force: true }); // its holder died: take it over
+      moveStaleAside(lockFile); // its holder died: take it over
     }
   }
 }
