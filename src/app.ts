@@ -6,7 +6,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,6 +15,7 @@ import { AccessStore } from './share/accessStore.js';
 import { SnapshotHolder } from './share/servingSnapshot.js';
 import { exchangePipeline } from './plugins/exchange.js';
 import { metrics } from './plugins/metrics.js';
+import { securityHeaders } from './plugins/securityHeaders.js';
 import { healthRoutes } from './routes/health.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { personRoutes } from './routes/persons.js';
@@ -56,7 +56,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
     await fastify.auditLog.close();
   });
 
-  await fastify.register(helmet, { contentSecurityPolicy: false });
+  await fastify.register(securityHeaders, { contentSecurityPolicy: false });
   await fastify.register(underPressure, { maxEventLoopDelay: 1000, maxHeapUsedBytes: 0, maxRssBytes: 0, retryAfter: 5, exposeStatusRoute: false });
   await fastify.register(swagger, {
     openapi: {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { exchangeApp, type AppOptions } from './app.js';
+import { lazyRequestLogger } from './plugins/requestLogger.js';
 
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.apiKey', '*.key', '*.keyHash', '*.password', '*.secret'];
 
@@ -10,6 +11,7 @@ export async function buildServer(options: AppOptions & { logLevel?: string }): 
     logger: { level: options.logLevel ?? 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } },
     // Request ids go into the audit trail: unique across processes and restarts.
     genReqId: () => randomUUID(),
+    childLoggerFactory: lazyRequestLogger,
   });
   const { logLevel: _level, ...appOptions } = options;
   await server.register(exchangeApp, appOptions);

@@ -20,7 +20,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock, releaseLock } from './auditLock.js';
-import { entryProblem, GENESIS_HASH, parseRecordLine, sealRecord, type AuditEntry, type AuditRecord } from './auditRecord.js';
+import { entryProblem, GENESIS_HASH, parseRecordLine, sealRecordLine, type AuditEntry, type AuditRecord } from './auditRecord.js';
 import { linesBefore, readLastLine } from './lines.js';
 
 export const SYNC_INTERVAL_MS = 100;
@@ -138,11 +138,11 @@ export class AuditLog {
     if (this.closing) return Promise.reject(new AuditUnavailableError(`audit log ${this.file} is closed`));
     const problem = entryProblem(entry);
     if (problem) return Promise.reject(new TypeError(`audit entry not recorded: ${problem}`));
-    const record = sealRecord(entry, this.chain, this.seq + 1, this.prevHash);
+    const { record, line } = sealRecordLine(entry, this.chain, this.seq + 1, this.prevHash);
     this.seq = record.seq;
     this.prevHash = record.hash;
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, line: `${JSON.stringify(record)}\n`, resolve, reject });
+      this.queue.push({ record, line, resolve, reject });
       if (!this.writing) {
         this.writing = true;
         // Start on the next microtask, so a burst of appends made in one tick goes out in one write.

@@ -61,15 +61,26 @@ export function hashOf(record: Omit<AuditRecord, 'hash'> & { hash?: string }): s
   return sha256hex(`${record.prevHash}\n${canonicalJson(rest)}`);
 }
 
+const str = JSON.stringify;
+const strings = (list: readonly string[]): string => `[${list.map((v) => str(v)).join(',')}]`;
+
 /**
  * Place an entry in a chain. Only the known fields are copied, so what is hashed is exactly what the
- * format defines; anything else a caller passes along is not logged.
+ * format defines; anything else a caller passes along is not logged. Returns the record and its
+ * stored line.
+ *
+ * The API seals a record for every request, so the canonical form of this one fixed shape is written
+ * out here with its keys already in order rather than sorted by `canonicalJson` each time; a property
+ * test holds the two to the same bytes.
  */
-export function sealRecord(entry: AuditEntry, chain: string, seq: number, prevHash: string): AuditRecord {
-  const unsealed: Omit<AuditRecord, 'hash'> = {
-    chain,
-    seq,
-    prevHash,
+export function sealRecordLine(entry: AuditEntry, chain: string, seq: number, prevHash: string): { record: AuditRecord; line: string } {
+  // Keys in canonicalJson's order: action chain client department fields [hash] outcome prevHash
+  // purpose reason requestId resource seq status subjects time.
+  const head = `{"action":${str(entry.action)},"chain":${str(chain)},"client":${str(entry.client)},"department":${str(entry.department)},"fields":${strings(entry.fields)}`;
+  const tail = `"outcome":${str(entry.outcome)},"prevHash":${str(prevHash)},"purpose":${str(entry.purpose)}${entry.reason === undefined ? '' : `,"reason":${str(entry.reason)}`},"requestId":${str(entry.requestId)},"resource":${str(entry.resource)},"seq":${seq},"status":${entry.status},"subjects":${strings(entry.subjects)},"time":${str(entry.time)}}`;
+  const hash = sha256hex(`${prevHash}\n${head},${tail}`);
+  const record: AuditRecord = {
+    chain, seq, prevHash,
     time: entry.time,
     requestId: entry.requestId,
     client: entry.client,
@@ -82,8 +93,13 @@ export function sealRecord(entry: AuditEntry, chain: string, seq: number, prevHa
     outcome: entry.outcome,
     status: entry.status,
     ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+    hash,
   };
-  return { ...unsealed, hash: hashOf(unsealed) };
+  return { record, line: `${head},"hash":"${hash}",${tail}\n` };
+}
+
+export function sealRecord(entry: AuditEntry, chain: string, seq: number, prevHash: string): AuditRecord {
+  return sealRecordLine(entry, chain, seq, prevHash).record;
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

@@ -3,10 +3,10 @@
  * a client without one learns nothing of existence), then the key's form, then the record,
  * then exactly what the grant discloses, each step noted for the audit.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catalogResource } from '../share/catalog.js';
-import { disclose } from '../share/disclose.js';
-import type { ServingSnapshot, ViewRecord } from '../share/servingSnapshot.js';
+import { disclosurePlan, discloseJson, type FieldReader } from '../share/disclose.js';
+import type { ServingSnapshot } from '../share/servingSnapshot.js';
 import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
 import type { Grant } from '../share/accessStore.js';
 
@@ -32,30 +32,37 @@ function grantFor(request: FastifyRequest, resource: string, action: string, sub
   return requireGrant(request, resource, purposeOf(request));
 }
 
-/** Key, then record: the record, or a 400 or 404 (only ever after the grant was checked). */
-function findSubject(request: FastifyRequest, subject: Subject): { record: ViewRecord; snapshot: ServingSnapshot } {
+/** Key, then record: the record's row, or a 400 or 404 (only ever after the grant was checked). */
+function findSubject(request: FastifyRequest, subject: Subject): { row: number; snapshot: ServingSnapshot } {
   const key = subject.normalise(subject.raw);
   request.auditNote!.subjects = [key];
   const snapshot = servingSnapshot(request);
-  const record = snapshot[subject.view].get(key);
-  if (!record) throw new HttpError(404, 'not_found', subject.notFound);
-  return { record, snapshot };
+  const row = snapshot[subject.view].row(key);
+  if (row === undefined) throw new HttpError(404, 'not_found', subject.notFound);
+  return { row, snapshot };
 }
 
-export function lookupOne(request: FastifyRequest, subject: Subject) {
+/** A response written as JSON text already (see disclose.ts): sent as it is, not serialised again. */
+export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(text);
+}
+
+export function lookupOne(request: FastifyRequest, reply: FastifyReply, subject: Subject): FastifyReply {
   const grant = grantFor(request, subject.resource, 'lookup', subject);
-  const { record, snapshot } = findSubject(request, subject);
-  const disclosed = disclose(record, grant, catalogResource(subject.resource)!);
-  request.auditNote!.fields = disclosed.fields;
-  return { period: snapshot.pointer.period, data: disclosed.data, provenance: disclosed.provenance };
+  const { row, snapshot } = findSubject(request, subject);
+  const view = snapshot[subject.view];
+  const plan = disclosurePlan(grant, catalogResource(subject.resource)!, view);
+  request.auditNote!.fields = plan.fields;
+  return sendJsonText(reply, `{"period":${JSON.stringify(snapshot.pointer.period)},${discloseJson(view, row, plan)}}`);
 }
 
 /** A yes/no answer; the question itself must be granted. */
-export function verifyOne(request: FastifyRequest, subject: Subject, statusResource: string, question: string, questions: Record<string, (r: ViewRecord) => boolean>) {
+export function verifyOne(request: FastifyRequest, subject: Subject, statusResource: string, question: string, questions: Record<string, (r: FieldReader) => boolean>) {
   const field = question.replaceAll('-', '_');
   const grant = grantFor(request, statusResource, 'verify', subject);
   if (!grant.fields[field]) throw new HttpError(403, 'not_granted', `the grant does not cover the question "${question}"`);
-  const { record, snapshot } = findSubject(request, subject);
+  const { row, snapshot } = findSubject(request, subject);
   request.auditNote!.fields = [field];
-  return { period: snapshot.pointer.period, question, answer: questions[field]!(record) };
+  const view = snapshot[subject.view];
+  return { period: snapshot.pointer.period, question, answer: questions[field]!((name) => view.value(row, name)) };
 }

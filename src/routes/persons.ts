@@ -2,8 +2,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { normaliseResidentId, residentIdProblem } from '../ids/residentId.js';
 import { catalogResource } from '../share/catalog.js';
-import { disclose, PERSON_QUESTIONS } from '../share/disclose.js';
-import { lookupOne, servingSnapshot, verifyOne, type Subject } from './lookup.js';
+import { disclosurePlan, discloseJson, PERSON_QUESTIONS } from '../share/disclose.js';
+import { lookupOne, sendJsonText, servingSnapshot, verifyOne, type Subject } from './lookup.js';
 import { HttpError, requireGrant } from '../plugins/exchange.js';
 import { disclosureSchema, errorResponses, purposeQuery } from './schemas.js';
 
@@ -24,7 +24,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: { id: string }; Querystring: { purpose?: string } }>('/v1/persons/:id', {
     schema: { summary: 'One person from the population register: the granted fields only', tags: ['persons'], params: idParams, querystring: purposeQuery, response: { 200: disclosureSchema, ...errorResponses } },
-  }, async (request) => lookupOne(request, person(request.params.id)));
+  }, async (request, reply) => lookupOne(request, reply, person(request.params.id)));
 
   fastify.post<{ Body: { ids: string[]; purpose: string } }>('/v1/persons/batch', {
     schema: {
@@ -35,29 +35,29 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
           type: 'object', required: ['period', 'results'],
           properties: {
             period: { type: 'string' },
-            results: { type: 'array', items: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { enum: ['found', 'not_found', 'invalid'] }, reason: { type: 'string' }, data: { type: 'object', additionalProperties: true }, provenance: { type: 'object', additionalProperties: true } } } },
+            results: { type: 'array', items: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { enum: ['found', 'not_found', 'invalid'] }, reason: { type: 'string' }, data: disclosureSchema.properties.data, provenance: disclosureSchema.properties.provenance, sources: disclosureSchema.properties.sources } } },
           },
         },
         ...errorResponses,
       },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     request.auditNote = { resource: 'population', action: 'batch', subjects: request.body.ids };
     const grant = requireGrant(request, 'population', request.body.purpose);
     const snapshot = servingSnapshot(request);
-    const fields = new Set<string>();
+    const plan = disclosurePlan(grant, population, snapshot.persons);
+    let found = false;
     const results = request.body.ids.map((raw) => {
       const id = normaliseResidentId(raw);
       const problem = residentIdProblem(id);
-      if (problem) return { id: raw, status: 'invalid' as const, reason: problem };
-      const record = snapshot.persons.get(id);
-      if (!record) return { id, status: 'not_found' as const };
-      const disclosed = disclose(record, grant, population);
-      for (const f of disclosed.fields) fields.add(f);
-      return { id, status: 'found' as const, data: disclosed.data, provenance: disclosed.provenance };
+      if (problem) return `{"id":${JSON.stringify(raw)},"status":"invalid","reason":${JSON.stringify(problem)}}`;
+      const row = snapshot.persons.row(id);
+      if (row === undefined) return `{"id":${JSON.stringify(id)},"status":"not_found"}`;
+      found = true;
+      return `{"id":${JSON.stringify(id)},"status":"found",${discloseJson(snapshot.persons, row, plan)}}`;
     });
-    request.auditNote.fields = [...fields];
-    return { period: snapshot.pointer.period, results };
+    request.auditNote.fields = found ? plan.fields : [];
+    return sendJsonText(reply, `{"period":${JSON.stringify(snapshot.pointer.period)},"results":[${results.join(',')}]}`);
   });
 
   fastify.get<{ Params: { id: string; question: string }; Querystring: { purpose?: string } }>('/v1/persons/:id/verify/:question', {

@@ -15,10 +15,14 @@ export const purposeQuery = {
 /** A disclosed record: only granted fields, each with where it came from. */
 export const disclosureSchema = {
   type: 'object',
-  required: ['period', 'data', 'provenance'],
+  required: ['period', 'data', 'provenance', 'sources'],
   properties: {
     period: { type: 'string' },
-    data: { type: 'object', additionalProperties: true },
-    provenance: { type: 'object', additionalProperties: true },
+    data: { type: 'object', additionalProperties: true, description: 'The granted fields, masked where the grant says' },
+    provenance: { type: 'object', additionalProperties: { type: 'string' }, description: 'Each field\'s source group (a key of sources)' },
+    sources: {
+      type: 'object', description: 'Each source group once: the department, batch, file and line the values came from, and the date the department last changed them; null when no department holds the group for this subject',
+      additionalProperties: { type: ['object', 'null'], properties: { department: { type: 'string' }, batch: { type: 'string' }, file: { type: 'string' }, line: { type: 'integer' }, updated: { type: ['string', 'null'] } } },
+    },
   },
 } as const;

@@ -1,54 +1,113 @@
 /**
  * What a grant discloses of a record: exactly the granted fields, masked where the grant says,
- * with the provenance of each. Nothing else leaves.
+ * with the provenance of each (the source group it came from, and each group's department, batch,
+ * file, line and date). Nothing else leaves.
+ *
+ * A disclosure is written as JSON text straight from the serving structure: which columns, masks
+ * and provenance groups a grant shows is worked out once per grant (a plan), and each record then
+ * costs a few slices and string joins; provenance groups are spliced in as the JSON text they are
+ * stored as. The plan is the only place that decides what leaves, and a property test holds every
+ * response to its grant.
  */
 import type { Grant } from './accessStore.js';
-import type { CatalogResource } from './catalog.js';
+import type { CatalogResource, MaskKind } from './catalog.js';
+import { PROVENANCE_PREFIX, type ColumnView } from './columnView.js';
 import { mask } from './masks.js';
-import type { ViewRecord } from './servingSnapshot.js';
-
-export interface Disclosure {
-  data: Record<string, unknown>;
-  provenance: Record<string, unknown>;
-  fields: string[];
-}
 
 /** The department answering for a field when the view has no provenance group for it. */
 const GROUP_DEPARTMENT: Record<string, string> = { property: 'real-estate' };
 
-/** Provenance is kept as JSON text, parsed only for a disclosure that needs it. */
-function provenanceOf(record: ViewRecord): Record<string, unknown> {
-  return record.provenance ? (JSON.parse(record.provenance) as Record<string, unknown>) : {};
+interface PlannedField {
+  name: string;
+  /** `"name":`, ready to join. */
+  key: string;
+  mask: MaskKind | null;
 }
 
-/** A plain JSON value: lists arrive from the serving structure as Arrow vectors. */
-export function plainValue(value: unknown): unknown {
-  return value !== null && typeof value === 'object' && Symbol.iterator in value ? [...(value as Iterable<unknown>)] : value ?? null;
+interface PlannedSource {
+  /** `"group":`, ready to join. */
+  key: string;
+  /** Column holding the group's provenance, or null when the view has none. */
+  column: string | null;
+  /** The provenance given when the group is missing or empty. */
+  fallback: string;
 }
 
-export function disclose(record: ViewRecord, grant: Grant, resource: CatalogResource): Disclosure {
-  const data: Record<string, unknown> = {};
-  const provenance: Record<string, unknown> = {};
-  const groups = resource.fields.some((f) => f.group && grant.fields[f.name]) ? provenanceOf(record) : {};
+export interface DisclosurePlan {
+  /** The fields a disclosure under this grant holds, in the grant's order. */
+  fields: string[];
+  planned: PlannedField[];
+  /** `"provenance":{field: group, …}`: the same for every record under the grant. */
+  provenance: string;
+  sources: PlannedSource[];
+}
+
+const plans = new WeakMap<Grant, Map<string, DisclosurePlan>>();
+
+function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): DisclosurePlan {
+  const planned: PlannedField[] = [];
+  const fieldGroups: Record<string, string> = {};
+  const sources = new Map<string, PlannedSource>();
   for (const [name, access] of Object.entries(grant.fields)) {
     const field = resource.fields.find((f) => f.name === name);
     if (!field) continue;
-    const value = plainValue(record[name]);
-    data[name] = access === 'masked' && field.mask ? mask(field.mask, value) : value;
-    if (field.group) provenance[name] = groups[field.group] ?? (GROUP_DEPARTMENT[field.group] ? { department: GROUP_DEPARTMENT[field.group] } : null);
+    planned.push({ name, key: `${JSON.stringify(name)}:`, mask: access === 'masked' && field.mask ? field.mask : null });
+    const group = field.group;
+    if (!group) continue;
+    fieldGroups[name] = group;
+    const column = `${PROVENANCE_PREFIX}${group}`;
+    if (!sources.has(group)) {
+      sources.set(group, {
+        key: `${JSON.stringify(group)}:`,
+        column: view.hasColumn(column) ? column : null,
+        fallback: GROUP_DEPARTMENT[group] ? JSON.stringify({ department: GROUP_DEPARTMENT[group] }) : 'null',
+      });
+    }
   }
-  return { data, provenance, fields: Object.keys(data) };
+  return { fields: planned.map((p) => p.name), planned, provenance: `"provenance":${JSON.stringify(fieldGroups)}`, sources: [...sources.values()] };
 }
 
+/** The plan of a grant over a resource's view, made once per grant (grants are replaced, never changed, when the store is re-read). */
+export function disclosurePlan(grant: Grant, resource: CatalogResource, view: ColumnView): DisclosurePlan {
+  let byResource = plans.get(grant);
+  if (!byResource) plans.set(grant, (byResource = new Map()));
+  let plan = byResource.get(resource.id);
+  if (!plan) byResource.set(resource.id, (plan = makePlan(grant, resource, view)));
+  return plan;
+}
+
+/**
+ * The granted fields of one row as the JSON text of `"data":{…},"provenance":{…},"sources":{…}`:
+ * `provenance` names each field's source group, and `sources` gives each group once (department,
+ * batch, file, line, date), rather than repeating it for every field of the group.
+ */
+export function discloseJson(view: ColumnView, row: number, plan: DisclosurePlan): string {
+  let data = '';
+  for (const field of plan.planned) {
+    const value = field.mask ? JSON.stringify(mask(field.mask, view.value(row, field.name)) ?? null) : view.json(row, field.name);
+    data += data ? `,${field.key}${value}` : `${field.key}${value}`;
+  }
+  let sources = '';
+  for (const source of plan.sources) {
+    const stored = source.column ? view.json(row, source.column) : 'null';
+    const text = stored === 'null' ? source.fallback : stored;
+    sources += sources ? `,${source.key}${text}` : `${source.key}${text}`;
+  }
+  return `"data":{${data}},${plan.provenance},"sources":{${sources}}`;
+}
+
+/** Reads one field of a row, for the yes/no questions. */
+export type FieldReader = (field: string) => unknown;
+
 /** Yes/no questions that disclose nothing else. */
-export const PERSON_QUESTIONS: Record<string, (r: ViewRecord) => boolean> = {
-  alive: (r) => r.deceased !== true,
-  registered_locally: (r) => r.register_status === 'normal' && r.deceased !== true,
-  disability_certificate: (r) => r.disability_certificate_valid === true,
-  owns_property: (r) => Number(r.property_count ?? 0) > 0,
+export const PERSON_QUESTIONS: Record<string, (r: FieldReader) => boolean> = {
+  alive: (r) => r('deceased') !== true,
+  registered_locally: (r) => r('register_status') === 'normal' && r('deceased') !== true,
+  disability_certificate: (r) => r('disability_certificate_valid') === true,
+  owns_property: (r) => Number(r('property_count') ?? 0) > 0,
 };
 
-export const ENTITY_QUESTIONS: Record<string, (r: ViewRecord) => boolean> = {
-  active: (r) => r.business_status === 'active',
-  owns_property: (r) => Number(r.property_count ?? 0) > 0,
+export const ENTITY_QUESTIONS: Record<string, (r: FieldReader) => boolean> = {
+  active: (r) => r('business_status') === 'active',
+  owns_property: (r) => Number(r('property_count') ?? 0) > 0,
 };

@@ -34,6 +34,10 @@ t.test('no field leaves that was not granted, masked fields leave masked', async
       const data = response.json().data as Record<string, unknown>;
       const record = (askPerson ? snapshot.persons : snapshot.entities).get(key)!;
       if (Object.keys(data).sort().join() !== Object.keys(granted).sort().join()) return false;
+      // Provenance speaks only of granted fields, and only their sources are given.
+      const { provenance, sources } = response.json() as { provenance: Record<string, string>; sources: Record<string, unknown> };
+      if (!Object.keys(provenance).every((name) => name in granted)) return false;
+      if (Object.keys(sources).sort().join() !== [...new Set(Object.values(provenance))].sort().join()) return false;
       return Object.entries(granted).every(([name, access]) => {
         const full = record[name] ?? null;
         if (access === 'full' || full === null) return JSON.stringify(data[name]) === JSON.stringify(full);

@@ -26,7 +26,9 @@ t.test('lookups disclose exactly what is granted, and every access is audited', 
   t.match(body.data.id_number, /^\d{6}\*{8}[0-9X]{4}$/, 'the ID number masked');
   t.match(body.data.address, /^包头市.+[区县旗]$/, 'the address cut to its district');
   t.not(body.data.address, record.address);
-  t.match(body.provenance.name, { department: 'police', file: String, line: Number });
+  t.equal(body.provenance.name, 'identity', 'each field names its source group');
+  t.match(body.sources[body.provenance.name], { department: 'police', file: String, line: Number });
+  t.same(Object.keys(body.sources).sort(), [...new Set(Object.values(body.provenance as Record<string, string>))].sort(), 'each source the fields name, once');
   t.equal(body.period, '2026-11');
 
   t.equal((await app.inject({ url: `/v1/persons/${someone}${purpose}` })).statusCode, 401, 'no key');

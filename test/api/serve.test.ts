@@ -45,7 +45,13 @@ t.test('two API processes serve one snapshot, each with its own audit chain', as
     const response = await fetch(`${base}/v1/persons/${someone}?purpose=benefit%20review`, { headers: clerk.headers });
     t.equal(response.status, 200);
     t.equal(response.headers.get('x-content-type-options'), 'nosniff', 'security headers');
+    t.equal(response.headers.get('cache-control'), 'no-store', 'personal data is not cached');
+    t.equal(response.headers.get('x-frame-options'), 'DENY');
+    t.equal(response.headers.get('x-dns-prefetch-control'), null, 'an API response carries no page-only headers');
   }
+  const page = await fetch(`${a}/docs`);
+  t.equal(page.headers.get('x-dns-prefetch-control'), 'off', 'pages get helmet\'s full set');
+  t.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
   const docs = await (await fetch(`${a}/docs/json`)).json();
   t.ok(docs.paths['/v1/persons/{id}'], 'the OpenAPI document lists the routes');
   const metrics = await (await fetch(`${a}/metrics`)).text();

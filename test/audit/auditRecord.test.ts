@@ -1,5 +1,6 @@
 import t from 'tap';
-import { canonicalJson, entryProblem, GENESIS_HASH, hashOf, parseRecordLine, sealRecord, sha256hex } from '../../src/audit/auditRecord.js';
+import fc from 'fast-check';
+import { canonicalJson, entryProblem, GENESIS_HASH, hashOf, parseRecordLine, sealRecord, sealRecordLine, sha256hex } from '../../src/audit/auditRecord.js';
 import { entry } from './helpers.js';
 
 t.test('canonical JSON sorts keys at every depth and drops undefined members', async (t) => {
@@ -33,4 +34,20 @@ t.test('malformed entries are named', async (t) => {
   t.match(entryProblem({ ...entry(0), time: 'yesterday' }), /"time"/);
   t.match(entryProblem({ ...entry(0), subjects: [1] }), /"subjects"/);
   t.match(entryProblem(null), /not a JSON object/);
+});
+
+t.test('the written-out canonical form of a record is byte for byte canonicalJson', async (t) => {
+  const text = fc.string({ unit: 'binary', maxLength: 30 });
+  const entries = fc.record({
+    time: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+    requestId: text, client: fc.option(text, { nil: null }), department: fc.option(text, { nil: null }), purpose: fc.option(text, { nil: null }),
+    resource: text, action: text, subjects: fc.array(text, { maxLength: 4 }), fields: fc.array(text, { maxLength: 4 }),
+    outcome: fc.constantFrom('allowed' as const, 'denied' as const, 'error' as const), status: fc.integer({ min: 100, max: 599 }),
+    reason: fc.option(text, { nil: undefined }),
+  }, { requiredKeys: ['time', 'requestId', 'client', 'department', 'purpose', 'resource', 'action', 'subjects', 'fields', 'outcome', 'status'] });
+  fc.assert(fc.property(entries, fc.integer({ min: 1, max: 2 ** 40 }), (e, seq) => {
+    const { record, line } = sealRecordLine(e, 'api-1', seq, GENESIS_HASH);
+    const { hash, ...rest } = record;
+    return line === `${canonicalJson(record)}\n` && hash === sha256hex(`${GENESIS_HASH}\n${canonicalJson(rest)}`) && hashOf(record) === hash;
+  }), { numRuns: 500 });
 });

