@@ -53,16 +53,19 @@ async function typeRows(warehouse: Warehouse, connector: Connector, raw: RawFile
   const texts = pieces.map((p) => `${p.sql.text} AS ${ident(textColumn(p.reader))}`);
   const values = pieces.map((p) => `${p.sql.value} AS ${ident(valueColumn(p.reader))}`);
   const errors = ['__row_problem', ...pieces.map((p) => p.sql.error)].filter((e): e is string => e !== null);
-  // Only what the inserts need is kept: raw columns (for quarantined lines), values, originals.
+  // Only what the inserts need is kept: values, originals, and the raw line of a row that fails
+  // (made only for those rows: a row that reads cleanly never needs its raw text again).
   const kept = [
-    '__line', ...raw.rawColumns.map((c) => ident(c)), ...pieces.map((p) => ident(valueColumn(p.reader))),
+    '__line', ...raw.keptColumns.map((c) => ident(c)), ...pieces.map((p) => ident(valueColumn(p.reader))),
     ...pieces.filter((p) => p.sql.keepOriginal).map((p) => ident(textColumn(p.reader))),
   ];
   await warehouse.run(`CREATE TEMP TABLE ${ident(typedTable)} AS
-    SELECT ${kept.join(', ')}, concat_ws('; ', ${errors.join(', ')}) AS __errors FROM (
-      SELECT *, ${values.join(', ')} FROM (
-        SELECT __line, ${raw.rawColumns.map((c) => ident(c)).join(', ')}, ${raw.rowProblem ?? 'CAST(NULL AS VARCHAR)'} AS __row_problem, ${texts.join(', ')}
-        FROM ${raw.fromSql}
+    SELECT ${kept.join(', ')}, __errors, CASE WHEN __errors <> '' THEN ${raw.rawLine} END AS __raw_line FROM (
+      SELECT *, concat_ws('; ', ${errors.join(', ')}) AS __errors FROM (
+        SELECT *, ${values.join(', ')} FROM (
+          SELECT __line, ${raw.rawColumns.map((c) => ident(c)).join(', ')}, ${raw.rowProblem ?? 'CAST(NULL AS VARCHAR)'} AS __row_problem, ${texts.join(', ')}
+          FROM ${raw.fromSql}
+        )
       )
     )`);
   if (raw.countsAfterScan) raw.rowsRead = (await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(typedTable)}`))?.n ?? 0;
@@ -94,14 +97,14 @@ async function loadFile(warehouse: Warehouse, connector: Connector, batch: { bat
   const lineage = [str(batch.batchId), str(batch.period), str(connector.id), str(connector.department), str(raw.file), '__line', str(raw.sha256)];
   const columns = canonicalColumns(connector);
   const selected = columns.map((c) => ident(c.source === 'value' ? valueColumn(c.reader) : textColumn(c.reader)));
-  const loaded = await warehouse.change(
+  const loaded = await traced(`${raw.file} insert`, () => warehouse.change(
     `INSERT INTO ${ident(connector.schema.table)} (_batch_id, _period, _connector, _department, _file, _line, _file_sha256, ${columns.map((c) => ident(c.name)).join(', ')})
      SELECT ${[...lineage, ...selected].join(', ')} FROM ${ident(typedTable)} WHERE __errors = ''`,
-  );
+  ));
   const batchColumns = `${str(batch.batchId)}, ${str(batch.period)}, ${str(connector.id)}, ${str(raw.file)}`;
   let quarantined = await warehouse.change(
     `INSERT INTO quarantine (batch_id, period, connector, file, line, stage, field, reason, raw_line)
-     SELECT ${batchColumns}, __line, 'convert', NULLIF(regexp_extract(__errors, '^([a-z0-9_]+) \\(', 1), ''), __errors, ${raw.rawLine}
+     SELECT ${batchColumns}, __line, 'convert', NULLIF(regexp_extract(__errors, '^([a-z0-9_]+) \\(', 1), ''), __errors, __raw_line
      FROM ${ident(typedTable)} WHERE __errors <> ''`,
   );
   if (raw.rejectsTable) {
@@ -161,7 +164,7 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
     }
     const batch = { batchId: batchIdFor(connector, period, raws.map((r) => r.sha256)), period, connector: connector.id };
     const accounts = await traced(`${connector.id} commit`, () => warehouse.transaction(async () => {
-      await deletePeriodBatch(warehouse, connector, period);
+      await traced(`${connector.id} delete`, () => deletePeriodBatch(warehouse, connector, period));
       const done: FileAccount[] = [];
       for (const [i, raw] of raws.entries()) done.push(await loadFile(warehouse, connector, batch, raw, typedTables[i]!));
       const total = (key: 'rowsRead' | 'rowsLoaded' | 'rowsQuarantined' | 'blankLines') => done.reduce((sum, a) => sum + a[key], 0);

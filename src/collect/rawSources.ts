@@ -19,8 +19,10 @@ export interface RawFile {
   blankLines: number;
   /** A table expression over the file: `__line` and the columns of `rawColumns`. */
   fromSql: string;
-  /** Raw columns kept beside the typed values (to rebuild a quarantined row's line). */
+  /** Raw columns the row's raw line is rebuilt from, for the quarantine. */
   rawColumns: string[];
+  /** Raw columns the typed table keeps beside the values (for afterScan). */
+  keptColumns: string[];
   /** rowsRead is not known before the scan (Parquet): count the typed rows. */
   countsAfterScan: boolean;
   /** Refuses the file once typed, e.g. when no row has a mapped key. */
@@ -92,6 +94,7 @@ export function readCsv(connector: Connector, source: StagedSource): RawFile {
     blankLines: staged.blankLines,
     fromSql,
     rawColumns: positional,
+    keptColumns: [],
     countsAfterScan: false,
     rejectsTable,
     stagedDelimiter: delimiter,
@@ -125,6 +128,7 @@ export function readJsonLines(connector: Connector, source: StagedSource): RawFi
     blankLines: staged.blankLines,
     fromSql,
     rawColumns: ['__json', ...keyColumns],
+    keptColumns: keyColumns,
     countsAfterScan: false,
     afterScan: async (warehouse, typedTable) => {
       if (staged.rowsRead === 0) return;
@@ -166,6 +170,7 @@ export async function readParquet(warehouse: Warehouse, connector: Connector, so
     blankLines: 0,
     fromSql,
     rawColumns: keyColumns,
+    keptColumns: [],
     countsAfterScan: true,
     early: [],
     column: (name) => ident(`c${columns.indexOf(name)}`),
