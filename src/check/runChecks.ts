@@ -173,7 +173,7 @@ export async function checkPeriod(warehouse: Warehouse, connectors: Connector[],
   };
   const forks = await Promise.all(Array.from({ length: Math.max(0, concurrency - 1) }, () => warehouse.fork()));
   try {
-    await Promise.all([warehouse, ...forks].map(worker));
+    await warehouse.sideBySide(concurrency, () => Promise.all([warehouse, ...forks].map(worker)));
   } finally {
     for (const fork of forks) fork.close();
   }
