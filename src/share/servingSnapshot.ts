@@ -53,7 +53,7 @@ export class SnapshotHolder {
         const next = await loadSnapshot(this.dataDir, pointer);
         const previous = this.snapshot;
         this.snapshot = next;
-        this.log(`serving ${pointer.period} (${next.persons.size} persons, ${next.entities.size} entities)`);
+        this.log(`serving ${pointer.period} (${next.persons.size} persons, ${next.entities.size} entities, ${Math.round((next.persons.memoryBytes + next.entities.memoryBytes) / 2 ** 20)} MiB of columns)`);
         // Requests that started on the previous snapshot finish on it; extracts get a minute.
         if (previous) setTimeout(() => previous.close(), 60_000).unref();
       } finally {
