@@ -42,9 +42,12 @@ function findSubject(request: FastifyRequest, subject: Subject): { row: number; 
   return { row, snapshot };
 }
 
-/** A response written as JSON text already (see disclose.ts): sent as it is, not serialised again. */
-export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(text);
+/**
+ * An answer about the served period, written as JSON text already (see disclose.ts): `members` are
+ * the object's members after `period`. Sent as it is, not serialised again.
+ */
+export function sendPeriodAnswer(reply: FastifyReply, snapshot: ServingSnapshot, members: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(`{"period":${JSON.stringify(snapshot.pointer.period)},${members}}`);
 }
 
 export function lookupOne(request: FastifyRequest, reply: FastifyReply, subject: Subject): FastifyReply {
@@ -53,7 +56,7 @@ export function lookupOne(request: FastifyRequest, reply: FastifyReply, subject:
   const view = snapshot[subject.view];
   const plan = disclosurePlan(grant, catalogResource(subject.resource)!, view);
   request.auditNote!.fields = plan.fields;
-  return sendJsonText(reply, `{"period":${JSON.stringify(snapshot.pointer.period)},${discloseJson(view, row, plan)}}`);
+  return sendPeriodAnswer(reply, snapshot, discloseJson(view, row, plan));
 }
 
 /** A yes/no answer; the question itself must be granted. */

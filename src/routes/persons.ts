@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { normaliseResidentId, residentIdProblem } from '../ids/residentId.js';
 import { catalogResource } from '../share/catalog.js';
 import { disclosurePlan, discloseJson, PERSON_QUESTIONS } from '../share/disclose.js';
-import { lookupOne, sendJsonText, servingSnapshot, verifyOne, type Subject } from './lookup.js';
+import { lookupOne, sendPeriodAnswer, servingSnapshot, verifyOne, type Subject } from './lookup.js';
 import { HttpError, requireGrant } from '../plugins/exchange.js';
 import { disclosureSchema, errorResponses, purposeQuery } from './schemas.js';
 
@@ -57,7 +57,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
       return `{"id":${JSON.stringify(id)},"status":"found",${discloseJson(snapshot.persons, row, plan)}}`;
     });
     request.auditNote.fields = found ? plan.fields : [];
-    return sendJsonText(reply, `{"period":${JSON.stringify(snapshot.pointer.period)},"results":[${results.join(',')}]}`);
+    return sendPeriodAnswer(reply, snapshot, `"results":[${results.join(',')}]`);
   });
 
   fastify.get<{ Params: { id: string; question: string }; Querystring: { purpose?: string } }>('/v1/persons/:id/verify/:question', {
