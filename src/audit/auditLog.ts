@@ -20,7 +20,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock, releaseLock } from './auditLock.js';
-import { entryProblem, GENESIS_HASH, parseRecordLine, sealRecordLine, type AuditEntry, type AuditRecord } from './auditRecord.js';
+import { entryProblem, GENESIS_HASH, parseRecordLine, sealedLine, sealRecordLine, type AuditEntry, type AuditRecord } from './auditRecord.js';
 import { linesBefore, readLastLine } from './lines.js';
 
 export const SYNC_INTERVAL_MS = 100;
@@ -35,11 +35,12 @@ export class AuditCorruptError extends Error {
   override name = 'AuditCorruptError';
 }
 
+/** Told once a record's line is in the file (no error), or that it never will be. */
+export type Recorded = (error: Error | null) => void;
+
 interface Pending {
-  record: AuditRecord;
   line: string;
-  resolve: (record: AuditRecord) => void;
-  reject: (error: Error) => void;
+  done: Recorded;
 }
 
 interface Head {
@@ -134,21 +135,47 @@ export class AuditLog {
 
   /** Record one access. Resolves with the stored record once its line has been written to the file. */
   append(entry: AuditEntry): Promise<AuditRecord> {
-    if (this.failure) return Promise.reject(new AuditUnavailableError(this.failure.message, { cause: this.failure.cause }));
-    if (this.closing) return Promise.reject(new AuditUnavailableError(`audit log ${this.file} is closed`));
-    const problem = entryProblem(entry);
-    if (problem) return Promise.reject(new TypeError(`audit entry not recorded: ${problem}`));
+    const refused = this.refusal(entry);
+    if (refused) return Promise.reject(refused);
     const { record, line } = sealRecordLine(entry, this.chain, this.seq + 1, this.prevHash);
-    this.seq = record.seq;
-    this.prevHash = record.hash;
-    return new Promise((resolve, reject) => {
-      this.queue.push({ record, line, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        // Start on the next microtask, so a burst of appends made in one tick goes out in one write.
-        queueMicrotask(() => void this.drain());
-      }
-    });
+    this.advance(record.seq, record.hash);
+    return new Promise((resolve, reject) => this.enqueue(line, (error) => (error ? reject(error) : resolve(record))));
+  }
+
+  /**
+   * Record one access and call `done` once its line is in the file, or with the error that stops it.
+   * The API's hot path: no promise and no record object, just the sealed line (see `append`).
+   */
+  record(entry: AuditEntry, done: Recorded): void {
+    const refused = this.refusal(entry);
+    if (refused) return queueMicrotask(() => done(refused));
+    const seq = this.seq + 1;
+    const { hash, line } = sealedLine(entry, this.chain, seq, this.prevHash);
+    this.advance(seq, hash);
+    this.enqueue(line, done);
+  }
+
+  /** Why this entry cannot be taken now: the log failed or closed, or the entry is malformed. */
+  private refusal(entry: AuditEntry): Error | null {
+    if (this.failure) return new AuditUnavailableError(this.failure.message, { cause: this.failure.cause });
+    if (this.closing) return new AuditUnavailableError(`audit log ${this.file} is closed`);
+    const problem = entryProblem(entry);
+    return problem ? new TypeError(`audit entry not recorded: ${problem}`) : null;
+  }
+
+  /** The chain's head moves on as each record is sealed: seq and hash are assigned in call order. */
+  private advance(seq: number, hash: string): void {
+    this.seq = seq;
+    this.prevHash = hash;
+  }
+
+  private enqueue(line: string, done: Recorded): void {
+    this.queue.push({ line, done });
+    if (!this.writing) {
+      this.writing = true;
+      // Start on the next microtask, so a burst of appends made in one tick goes out in one write.
+      queueMicrotask(() => void this.drain());
+    }
   }
 
   /** Write queued records, a batch per write, until the queue is empty or the log has failed. */
@@ -168,7 +195,7 @@ export class AuditLog {
       this.counts.writes++;
       this.unsynced = true;
       this.scheduleSync();
-      for (const pending of batch) pending.resolve(pending.record);
+      for (const pending of batch) pending.done(null);
     }
     this.writing = false;
     for (const wake of this.idleWaiters.splice(0)) wake();
@@ -182,7 +209,7 @@ export class AuditLog {
       // Best effort: the rejected records were never answered, so a partly written line can go.
       await this.handle.truncate(this.size).catch(() => undefined);
     }
-    for (const pending of [...batch, ...this.queue.splice(0)]) pending.reject(this.failure);
+    for (const pending of [...batch, ...this.queue.splice(0)]) pending.done(this.failure);
   }
 
   private scheduleSync(): void {

@@ -89,8 +89,11 @@ export const exchangePipeline = fp(async (fastify) => {
   fastify.decorateRequest('client', null);
   fastify.decorateRequest('auditNote', null);
 
-  fastify.addHook('onRequest', async (request) => {
+  // Hooks on every request are callback-style: an async hook costs a promise and a turn of the
+  // microtask queue per request.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     request.client = request.server.access.authenticate(apiKey(request)) ?? null;
+    done();
   });
 
   fastify.setErrorHandler(async (error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
@@ -105,17 +108,15 @@ export const exchangePipeline = fp(async (fastify) => {
   });
 
   // Every /v1 request is audited before its response is sent; no audit, no response.
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    if (!request.url.startsWith('/v1/')) return payload;
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.url.startsWith('/v1/')) return done(null, payload);
     const note = request.auditNote ?? { resource: request.routeOptions.url ?? request.url, action: request.method.toLowerCase() };
-    try {
-      await fastify.auditLog.append(auditEntry(request, reply, note));
-      return payload;
-    } catch (error) {
+    fastify.auditLog.record(auditEntry(request, reply, note), (error) => {
+      if (!error) return done(null, payload);
       request.log.error({ err: error }, 'audit unavailable: refusing to serve');
       if (payload && typeof (payload as { destroy?: () => void }).destroy === 'function') (payload as { destroy: () => void }).destroy();
       reply.code(503).header('content-type', 'application/json; charset=utf-8').header('retry-after', '5');
-      return JSON.stringify({ error: 'audit_unavailable', message: 'the audit log cannot be written; nothing is served unlogged' });
-    }
+      done(null, JSON.stringify({ error: 'audit_unavailable', message: 'the audit log cannot be written; nothing is served unlogged' }));
+    });
   });
 });

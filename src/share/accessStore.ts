@@ -52,7 +52,11 @@ export function newApiKey(clientId: string): string {
   return `dxk_${clientId}.${randomBytes(32).toString('base64url')}`;
 }
 
+/** Keys remembered per state: enough for every client system of a city. */
+const MAX_KNOWN_KEYS = 10_000;
+
 export class AccessStore {
+  private readonly knownKeys = new WeakMap<AccessState, Map<string, Client>>();
   private cached?: { mtimeMs: number; size: number; state: AccessState; checkedAt: number };
 
   /** `recheckMs`: how long a read trusts the cached state before looking at the file again. */
@@ -92,14 +96,25 @@ export class AccessStore {
     });
   }
 
-  /** The client a key belongs to, or undefined: compared in constant time. */
+  /**
+   * The client a key belongs to, or undefined: compared in constant time. A key that matched is
+   * remembered for as long as the state it matched in is current (a changed store starts afresh), so
+   * a client's repeated requests skip the hash; keys that fail are never remembered.
+   */
   authenticate(key: string | undefined): Client | undefined {
-    const match = key ? /^dxk_([a-z0-9][a-z0-9-]*)\./.exec(key) : null;
-    if (!key || !match) return undefined;
-    const client = this.read().clients.find((c) => c.id === match[1] && !c.disabled);
+    if (!key) return undefined;
+    const state = this.read();
+    let known = this.knownKeys.get(state);
+    const remembered = known?.get(key);
+    if (remembered) return remembered;
+    const match = /^dxk_([a-z0-9][a-z0-9-]*)\./.exec(key);
+    const client = match ? state.clients.find((c) => c.id === match[1] && !c.disabled) : undefined;
     if (!client) return undefined;
     const given = Buffer.from(hashKey(key), 'hex');
     const stored = Buffer.from(client.keyHash, 'hex');
-    return given.length === stored.length && timingSafeEqual(given, stored) ? client : undefined;
+    if (given.length !== stored.length || !timingSafeEqual(given, stored)) return undefined;
+    if (!known) this.knownKeys.set(state, (known = new Map()));
+    if (known.size < MAX_KNOWN_KEYS) known.set(key, client);
+    return client;
   }
 }

@@ -75,6 +75,29 @@ t.test('a write failure (disk full) fails every append until the log is reopened
   await reopened.close();
 });
 
+t.test('record (the API path) shares the chain with append: call order, and the callback only once written', async (t) => {
+  const dir = auditTempDir(t);
+  const log = await AuditLog.open(dir, 'api-1');
+  const order: string[] = [];
+  const recorded = (name: string) => new Promise<void>((resolve, reject) => log.record(entry(Number(name)), (error) => {
+    if (error) return reject(error);
+    order.push(name);
+    // Called back only once the line is in the file.
+    t.ok(readFileSync(join(dir, 'api-1.log'), 'utf8').includes(`"req-${name}"`), `record ${name} is in the file when its callback runs`);
+    resolve();
+  }));
+  const appended = log.append(entry(1));
+  await Promise.all([recorded('0'), appended, recorded('2')]);
+  t.same(fileRecords(join(dir, 'api-1.log')).map((r) => [r.seq, r.requestId]), [[1, 'req-1'], [2, 'req-0'], [3, 'req-2']], 'seq follows call order whichever way a record came');
+  t.same(order, ['0', '2']);
+  const malformed = await new Promise<Error | null>((resolve) => log.record({ ...entry(9), status: 42 }, resolve));
+  t.match(malformed, { name: 'TypeError', message: /status/ }, 'a malformed entry is refused, with the field named');
+  await log.close();
+  const closed = await new Promise<Error | null>((resolve) => log.record(entry(10), resolve));
+  t.type(closed, AuditUnavailableError, 'a closed log refuses through the callback too');
+  t.ok((await verifyAuditDir(dir)).ok);
+});
+
 t.test('one writer per chain', async (t) => {
   const dir = auditTempDir(t);
   const first = await AuditLog.open(dir, 'api-1');
