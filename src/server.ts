@@ -12,6 +12,9 @@ export async function buildServer(options: AppOptions & { logLevel?: string }): 
     // Request ids go into the audit trail: unique across processes and restarts.
     genReqId: () => randomUUID(),
     childLoggerFactory: lazyRequestLogger,
+    // The app loads the published snapshot before it listens: millions of rows can take longer than
+    // Fastify's default 10 s on a busy machine (five processes starting at once at 1M persons did).
+    pluginTimeout: 300_000,
   });
   const { logLevel: _level, ...appOptions } = options;
   await server.register(exchangeApp, appOptions);
