@@ -1,7 +1,8 @@
 /**
  * The serving structure of a published view: every column held in flat memory (one byte buffer
- * and an offset array per text column, a typed array per number or yes/no column) with a map from
- * key (ID number, USCC) to row. A lookup is a map read and a few slices, about a microsecond,
+ * and an offset array per text column, a typed array per number or yes/no column) with an index from
+ * key (ID number, USCC) to row, off the heap too (keyIndex.ts). A lookup is an index probe and a few
+ * slices, about a microsecond,
  * where a DuckDB point query costs about a millisecond and an Arrow row a few microseconds more
  * (a chunk search and a visitor per field).
  *
@@ -12,6 +13,7 @@
 import { DuckDBTypeId, quotedIdentifier as ident, type DuckDBConnection, type DuckDBStructType, type DuckDBType } from '@duckdb/node-api';
 import { planColumns, type ColumnData } from '../extracts/columns.js';
 import { isValid, type Validity } from '../extracts/duckdbVectors.js';
+import { KeyIndex, type KeyColumn } from './keyIndex.js';
 
 /** A column's values as a client sees them; `json` columns hold JSON text (lists, provenance). */
 export type ColumnKind = 'text' | 'json' | 'number' | 'bool';
@@ -95,8 +97,10 @@ class Column {
     if (this.offsets && this.used < this.bytes.length) this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
   }
 
-  isNull(row: number): boolean {
-    return this.valid[row] === 0;
+  /** A text column's bytes, offsets and validity, for the key index (after `seal`). */
+  keyColumn(): KeyColumn {
+    if (!this.offsets) throw new Error(`column ${this.name} is not text and cannot key a view`);
+    return { bytes: this.bytes, offsets: this.offsets, valid: this.valid, rows: this.valid.length };
   }
 
   /** Text (or JSON text) of a row, without the JSON parse. */
@@ -133,7 +137,7 @@ class Column {
 export class ColumnView {
   private readonly byName: Map<string, Column>;
 
-  private constructor(private readonly columns: Column[], private readonly index: Map<string, number>) {
+  private constructor(private readonly columns: Column[], private readonly index: KeyIndex) {
     this.byName = new Map(columns.map((c) => [c.name, c]));
   }
 
@@ -156,9 +160,7 @@ export class ColumnView {
     for (const column of columns) column.seal();
     const keys = columns.find((c) => c.name === key);
     if (!keys) throw new Error(`${table} has no key column ${key}`);
-    const index = new Map<string, number>();
-    for (let row = 0; row < count; row++) if (!keys.isNull(row)) index.set(keys.text(row), row);
-    return new ColumnView(columns, index);
+    return new ColumnView(columns, new KeyIndex(keys.keyColumn()));
   }
 
   get size(): number {
@@ -170,12 +172,12 @@ export class ColumnView {
   }
 
   has(key: string): boolean {
-    return this.index.has(key);
+    return this.index.row(key) !== undefined;
   }
 
   /** The row holding `key`, if any. */
   row(key: string): number | undefined {
-    return this.index.get(key);
+    return this.index.row(key);
   }
 
   hasColumn(name: string): boolean {
@@ -193,7 +195,7 @@ export class ColumnView {
 
   /** A whole row as a plain object (provenance as one object), for the paths that want one. */
   get(key: string): ViewRecord | undefined {
-    const row = this.index.get(key);
+    const row = this.index.row(key);
     if (row === undefined) return undefined;
     const record: ViewRecord = {};
     const provenance: Record<string, unknown> = {};
@@ -205,8 +207,8 @@ export class ColumnView {
     return record;
   }
 
-  /** Bytes held by the columns (the key map comes on top). */
+  /** Bytes held by the columns and the key index. */
   get memoryBytes(): number {
-    return this.columns.reduce((sum, c) => sum + c.memoryBytes, 0);
+    return this.columns.reduce((sum, c) => sum + c.memoryBytes, this.index.memoryBytes);
   }
 }
