@@ -13,7 +13,7 @@ import underPressure from '@fastify/under-pressure';
 import { AuditLog } from './audit/auditLog.js';
 import { AccessStore } from './share/accessStore.js';
 import { SnapshotHolder } from './share/servingSnapshot.js';
-import { exchangePipeline } from './plugins/exchange.js';
+import { exchangePipeline, isExchangeRequest } from './plugins/exchange.js';
 import { metrics } from './plugins/metrics.js';
 import { securityHeaders } from './plugins/securityHeaders.js';
 import { healthRoutes } from './routes/health.js';
@@ -72,7 +72,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
     max: options.rateLimit ?? 6000,
     timeWindow: '1 minute',
     keyGenerator: (request) => request.client?.id ?? request.ip,
-    allowList: (request) => !request.url.startsWith('/v1/'),
+    allowList: (request) => !isExchangeRequest(request.url),
   });
   await fastify.register(healthRoutes);
   await fastify.register(catalogRoutes);

@@ -33,6 +33,9 @@ declare module 'fastify' {
   }
 }
 
+/** The exchange's own requests (under /v1/): authorised per client, rate-limited and audited. */
+export const isExchangeRequest = (url: string): boolean => url.startsWith('/v1/');
+
 export class HttpError extends Error {
   constructor(readonly statusCode: number, readonly code: string, message: string) {
     super(message);
@@ -109,7 +112,7 @@ export const exchangePipeline = fp(async (fastify) => {
 
   // Every /v1 request is audited before its response is sent; no audit, no response.
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.url.startsWith('/v1/')) return done(null, payload);
+    if (!isExchangeRequest(request.url)) return done(null, payload);
     const note = request.auditNote ?? { resource: request.routeOptions.url ?? request.url, action: request.method.toLowerCase() };
     fastify.auditLog.record(auditEntry(request, reply, note), (error) => {
       if (!error) return done(null, payload);

@@ -16,6 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
+import { isExchangeRequest } from './exchange.js';
 
 /** The headers helmet sets for these options, as a name → value map. */
 export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
@@ -42,7 +43,7 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
-const isApi = (url: string): boolean => url.startsWith('/v1/') || url === '/health' || url === '/metrics';
+const isApi = (url: string): boolean => isExchangeRequest(url) || url === '/health' || url === '/metrics';
 
 export const securityHeaders = fp<HelmetOptions>(async (fastify, options) => {
   const pageHeaders = helmetHeaders(options);

@@ -13,7 +13,7 @@
 
 /** The text of one column: row i is bytes[offsets[i], offsets[i + 1]), null where valid[i] is 0. */
 export interface KeyColumn {
-  bytes: Uint8Array;
+  bytes: Buffer;
   offsets: Uint32Array;
   valid: Uint8Array;
   rows: number;
@@ -32,7 +32,6 @@ function hashString(key: string): number {
 export class KeyIndex {
   private readonly slots: Int32Array;
   private readonly mask: number;
-  private readonly decoder = new TextDecoder();
   private distinct = 0;
 
   constructor(private readonly column: KeyColumn) {
@@ -89,7 +88,7 @@ export class KeyIndex {
 
   private keyOf(row: number): string {
     const { bytes, offsets } = this.column;
-    return this.decoder.decode(bytes.subarray(offsets[row]!, offsets[row + 1]!));
+    return bytes.toString('utf8', offsets[row]!, offsets[row + 1]!);
   }
 
   /** Whether `row`'s key is `key`: byte by byte while both are ASCII, as text otherwise. */
