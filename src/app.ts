@@ -73,6 +73,10 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
     timeWindow: '1 minute',
     keyGenerator: (request) => request.client?.id ?? request.ip,
     allowList: (request) => !isExchangeRequest(request.url),
+    // The limit and what is left of it are told with the 429 (and Retry-After), not on every answer:
+    // three headers on each lookup cost the server and every client parsing them, and a client's
+    // limit is part of its agreement, not news.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
   });
   await fastify.register(healthRoutes);
   await fastify.register(catalogRoutes);

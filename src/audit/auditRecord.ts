@@ -62,24 +62,26 @@ export function hashOf(record: Omit<AuditRecord, 'hash'> & { hash?: string }): s
   return sha256hex(`${record.prevHash}\n${canonicalJson(rest)}`);
 }
 
-const str = JSON.stringify;
-const strings = (list: readonly string[]): string => `[${list.map((v) => str(v)).join(',')}]`;
-
 /**
  * Place an entry in a chain: its hash and stored line. Only the known fields are written, so what
  * is hashed is exactly what the format defines; anything else a caller passes along is not logged.
  *
- * The API seals a record for every request, so the canonical form of this one fixed shape is written
- * out here with its keys already in order rather than sorted by `canonicalJson` each time; a property
- * test holds the two to the same bytes.
+ * The API seals a record for every request, so this one fixed shape is not sorted by
+ * `canonicalJson` each time: its members are built in canonicalJson's key order and serialised by
+ * one JSON.stringify (which keeps that order and leaves out an undefined reason), and the hash is
+ * spliced in at its place. A property test holds the two to the same bytes.
  */
 export function sealedLine(entry: AuditEntry, chain: string, seq: number, prevHash: string): { hash: string; line: string } {
-  // Keys in canonicalJson's order: action chain client department fields [hash] outcome prevHash
-  // purpose reason requestId resource seq status subjects time.
-  const head = `{"action":${str(entry.action)},"chain":${str(chain)},"client":${str(entry.client)},"department":${str(entry.department)},"fields":${strings(entry.fields)}`;
-  const tail = `"outcome":${str(entry.outcome)},"prevHash":${str(prevHash)},"purpose":${str(entry.purpose)}${entry.reason === undefined ? '' : `,"reason":${str(entry.reason)}`},"requestId":${str(entry.requestId)},"resource":${str(entry.resource)},"seq":${seq},"status":${entry.status},"subjects":${strings(entry.subjects)},"time":${str(entry.time)}}`;
-  const hash = sha256hex(`${prevHash}\n${head},${tail}`);
-  return { hash, line: `${head},"hash":"${hash}",${tail}\n` };
+  const unhashed = JSON.stringify({
+    action: entry.action, chain, client: entry.client, department: entry.department, fields: entry.fields,
+    outcome: entry.outcome, prevHash, purpose: entry.purpose, reason: entry.reason, requestId: entry.requestId,
+    resource: entry.resource, seq, status: entry.status, subjects: entry.subjects, time: entry.time,
+  });
+  const hash = sha256hex(`${prevHash}\n${unhashed}`);
+  // "hash" sorts between "fields" and "outcome". The text before it holds only strings, whose quotes
+  // JSON escapes, so the first ',"outcome":' is the member itself.
+  const at = unhashed.indexOf(',"outcome":');
+  return { hash, line: `${unhashed.slice(0, at)},"hash":"${hash}"${unhashed.slice(at)}\n` };
 }
 
 /** The record a sealed line stores: only the known fields, copied. */

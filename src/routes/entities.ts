@@ -21,7 +21,7 @@ export const entityRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: { uscc: string }; Querystring: { purpose?: string } }>('/v1/entities/:uscc', {
     schema: { summary: 'One company from the legal-entity register: the granted fields only', tags: ['entities'], params, querystring: purposeQuery, response: { 200: disclosureSchema, ...errorResponses } },
-  }, async (request, reply) => lookupOne(request, reply, company(request.params.uscc)));
+  }, (request, reply) => { lookupOne(request, reply, company(request.params.uscc)); });
 
   fastify.get<{ Params: { uscc: string; question: string }; Querystring: { purpose?: string } }>('/v1/entities/:uscc/verify/:question', {
     schema: {

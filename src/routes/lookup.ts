@@ -45,18 +45,22 @@ function findSubject(request: FastifyRequest, subject: Subject): { row: number; 
 /**
  * An answer about the served period, written as JSON text already (see disclose.ts): `members` are
  * the object's members after `period`. Sent as it is, not serialised again.
+ *
+ * Routes that send this way are synchronous handlers that return nothing: an async handler that
+ * returns the reply has Fastify wait for the response to finish (Reply.then: stream listeners and a
+ * promise) on every request.
  */
-export function sendPeriodAnswer(reply: FastifyReply, snapshot: ServingSnapshot, members: string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(`{"period":${JSON.stringify(snapshot.pointer.period)},${members}}`);
+export function sendPeriodAnswer(reply: FastifyReply, snapshot: ServingSnapshot, members: string): void {
+  reply.type('application/json; charset=utf-8').send(`{"period":${JSON.stringify(snapshot.pointer.period)},${members}}`);
 }
 
-export function lookupOne(request: FastifyRequest, reply: FastifyReply, subject: Subject): FastifyReply {
+export function lookupOne(request: FastifyRequest, reply: FastifyReply, subject: Subject): void {
   const grant = grantFor(request, subject.resource, 'lookup', subject);
   const { row, snapshot } = findSubject(request, subject);
   const view = snapshot[subject.view];
   const plan = disclosurePlan(grant, catalogResource(subject.resource)!, view);
   request.auditNote!.fields = plan.fields;
-  return sendPeriodAnswer(reply, snapshot, discloseJson(view, row, plan));
+  sendPeriodAnswer(reply, snapshot, discloseJson(view, row, plan));
 }
 
 /** A yes/no answer; the question itself must be granted. */

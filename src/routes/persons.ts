@@ -24,7 +24,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
 
   fastify.get<{ Params: { id: string }; Querystring: { purpose?: string } }>('/v1/persons/:id', {
     schema: { summary: 'One person from the population register: the granted fields only', tags: ['persons'], params: idParams, querystring: purposeQuery, response: { 200: disclosureSchema, ...errorResponses } },
-  }, async (request, reply) => lookupOne(request, reply, person(request.params.id)));
+  }, (request, reply) => { lookupOne(request, reply, person(request.params.id)); });
 
   fastify.post<{ Body: { ids: string[]; purpose: string } }>('/v1/persons/batch', {
     schema: {
@@ -41,7 +41,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
         ...errorResponses,
       },
     },
-  }, async (request, reply) => {
+  }, (request, reply) => {
     request.auditNote = { resource: 'population', action: 'batch', subjects: request.body.ids };
     const grant = requireGrant(request, 'population', request.body.purpose);
     const snapshot = servingSnapshot(request);
@@ -57,7 +57,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
       return `{"id":${JSON.stringify(id)},"status":"found",${discloseJson(snapshot.persons, row, plan)}}`;
     });
     request.auditNote.fields = found ? plan.fields : [];
-    return sendPeriodAnswer(reply, snapshot, `"results":[${results.join(',')}]`);
+    sendPeriodAnswer(reply, snapshot, `"results":[${results.join(',')}]`);
   });
 
   fastify.get<{ Params: { id: string; question: string }; Querystring: { purpose?: string } }>('/v1/persons/:id/verify/:question', {

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { tableFromIPC } from 'apache-arrow';
@@ -29,6 +29,31 @@ t.test('extracts stream the granted fields as Arrow and CSV, and what changed si
   const changed = tableFromIPC(since.rawPayload);
   t.ok(changed.numRows > 0 && changed.numRows < table.numRows, `${changed.numRows} rows changed since 2026-10 of ${table.numRows}`);
   t.equal((await app.inject({ url: '/v1/extracts/legal-entity?purpose=benefit%20review', headers: clerk.headers })).statusCode, 403, 'only granted resources');
+});
+
+t.test('each client has its own rate limit; the limit is told with the 429, and the refusal is audited', async (t) => {
+  const dataDir = await publishedDataDir(t, ['2026-11']);
+  const busy = await client(dataDir, 'busy-portal', 'civil-affairs');
+  const quiet = await client(dataDir, 'quiet-portal', 'civil-affairs');
+  for (const c of [busy, quiet]) await grant(dataDir, c.id, 'population', { name: 'full' });
+  const app = await exchange(t, dataDir, { rateLimit: 3 });
+  const someone = [...app.snapshots.current()!.persons.keys()][0];
+  const ask = (c: typeof busy) => app.inject({ url: `/v1/persons/${someone}?purpose=benefit%20review`, headers: c.headers });
+  for (let i = 0; i < 3; i++) {
+    const answer = await ask(busy);
+    t.equal(answer.statusCode, 200);
+    t.notOk('x-ratelimit-remaining' in answer.headers, 'no limit headers on an answer');
+  }
+  const refused = await ask(busy);
+  t.equal(refused.statusCode, 429);
+  t.equal(refused.headers['x-ratelimit-limit'], '3');
+  t.equal(refused.headers['x-ratelimit-remaining'], '0');
+  t.ok(Number(refused.headers['retry-after']) > 0, 'Retry-After says when');
+  t.notOk(refused.body.includes(String(app.snapshots.current()!.persons.get(someone!)!.name)), 'nothing disclosed');
+  t.equal((await ask(quiet)).statusCode, 200, 'another client is not held back');
+  // Each record is in the file before its response is sent.
+  const lines = readdirSync(join(dataDir, 'audit')).filter((f) => f.endsWith('.log')).flatMap((f) => readFileSync(join(dataDir, 'audit', f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l) as { client: string; status: number });
+  t.same(lines.filter((r) => r.client === 'busy-portal').map((r) => r.status), [200, 200, 200, 429], 'the 429 is in the audit trail');
 });
 
 t.test('when the audit cannot be written, nothing is served', async (t) => {

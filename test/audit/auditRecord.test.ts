@@ -37,7 +37,8 @@ t.test('malformed entries are named', async (t) => {
 });
 
 t.test('the written-out canonical form of a record is byte for byte canonicalJson', async (t) => {
-  const text = fc.string({ unit: 'binary', maxLength: 30 });
+  // Values that spell the members the hash is spliced between must not move it.
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom(',"outcome":', '","outcome":"allowed', '"hash":"', ',"fields":[]'));
   const entries = fc.record({
     time: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
     requestId: text, client: fc.option(text, { nil: null }), department: fc.option(text, { nil: null }), purpose: fc.option(text, { nil: null }),
