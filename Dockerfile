@@ -22,5 +22,5 @@ COPY console ./console
 VOLUME ["/data"]
 EXPOSE 8080
 USER node
-ENTRYPOINT ["node", "dist/src/cli/dx.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/src/cli/dx.js"]
 CMD ["serve", "--port", "8080", "--host", "0.0.0.0", "--data", "/data"]

@@ -10,6 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { tableFromIPC } from 'apache-arrow';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { SERVER_NODE_FLAGS } from '../src/runtime.js';
 import { AccessStore } from '../src/share/accessStore.js';
 import { addClient, decideGrant, requestGrant } from '../src/share/grants.js';
 import { measureNode } from './childProcess.js';
@@ -87,7 +88,8 @@ export async function benchApi(workDir: string, persons: number, period = '2026-
   const headers = { authorization: `Bearer ${key}` };
 
   const bare = await startChild([join(PROJECT_ROOT, 'dist', 'bench', 'bareServer.js'), '$PORT']);
-  const api = await startChild([DX, 'serve', '--port', '$PORT', '--data', dataDir, '--rate-limit', '100000000', '--log-level', 'warn']);
+  // Run as the product runs it (the dx command, the container): with its Node flags.
+  const api = await startChild([...SERVER_NODE_FLAGS, DX, 'serve', '--port', '$PORT', '--data', dataDir, '--rate-limit', '100000000', '--log-level', 'warn']);
   const extract = await fetch(`${api.base}/v1/extracts/population?purpose=bench&format=arrow`, { headers });
   const started = performance.now();
   const bytes = Buffer.from(await extract.arrayBuffer());

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /** dx: the exchange's command line. Each command lives in its own file under commands/. */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
