@@ -69,8 +69,12 @@ export function upgradeFifteenDigit(id15: string): string {
   return first17 + residentIdCheckCharacter(first17);
 }
 
+/** Already in normal form: 17 ASCII digits and a digit or upper-case X (most requests). */
+const NORMAL_FORM = /^[0-9]{17}[0-9X]$/;
+
 /** The normal form: cleaned, and legacy 15-digit numbers upgraded. Invalid numbers stay as they are. */
 export function normaliseResidentId(raw: string): string {
+  if (NORMAL_FORM.test(raw)) return raw;
   const cleaned = cleanIdentifier(raw);
   return /^[0-9]{15}$/.test(cleaned) ? upgradeFifteenDigit(cleaned) : cleaned;
 }
@@ -91,7 +95,7 @@ function isRealDate(yyyymmdd: string): boolean {
  */
 export function residentIdProblem(id: string, asOf = '99991231'): ResidentIdProblem | null {
   if (codePointLength(id) !== 18) return 'wrong length';
-  if (!/^[0-9]{17}[0-9X]$/.test(id)) return 'not digits';
+  if (!NORMAL_FORM.test(id)) return 'not digits';
   if (!isKnownProvince(id.slice(0, 2))) return 'unknown province';
   const birth = id.slice(6, 14);
   if (!isRealDate(birth) || birth > asOf) return 'impossible birth date';

@@ -7,6 +7,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditEntry } from '../audit/auditRecord.js';
+import { isoNow } from '../audit/clock.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { AccessStore, Client, Grant } from '../share/accessStore.js';
 import { findGrant } from '../share/grants.js';
@@ -73,7 +74,7 @@ function apiKey(request: FastifyRequest): string | undefined {
 function auditEntry(request: FastifyRequest, reply: FastifyReply, note: AuditNote): AuditEntry {
   const status = reply.statusCode;
   return {
-    time: new Date().toISOString(),
+    time: isoNow(),
     requestId: request.id,
     client: request.client?.id ?? null,
     department: request.client?.department ?? null,

@@ -30,6 +30,15 @@ t.test('full-width digits and X normalise to ASCII', async () => {
   check(fc.property(validUscc, (code) => normaliseUscc(toFullWidth(code.toLowerCase())) === code));
 });
 
+t.test('a number already in normal form is taken as it is, and agrees with cleaning it', async () => {
+  const cleanedThenUpgraded = (raw: string): string => {
+    const cleaned = cleanIdentifier(raw);
+    return /^[0-9]{15}$/.test(cleaned) ? upgradeFifteenDigit(cleaned) : cleaned;
+  };
+  const idLike = fc.array(fc.constantFrom('0', '1', '7', '9', 'X', 'x', ' ', '\u3000', '\uff11', 'a', '-'), { minLength: 14, maxLength: 20 }).map((cs) => cs.join(''));
+  check(fc.property(fc.oneof(validResidentId(), idLike, fc.string()), (raw) => normaliseResidentId(raw) === cleanedThenUpgraded(raw)));
+});
+
 t.test('lowercase x', async () => {
   check(fc.property(validResidentId(), (id) => normaliseResidentId(id.toLowerCase()) === id));
   t.equal(normaliseResidentId('44011320141005001x'), '44011320141005001X');
