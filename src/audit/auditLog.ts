@@ -1,35 +1,29 @@
 /**
  * An append-only, hash-chained audit log: one JSON Lines file per chain, one writer per chain.
  *
- * The API waits for `record` (or `append`) before it answers, so nothing is served that was not
- * written to the file first. Records are numbered in call order here; a writer thread
- * (auditWriter.ts) seals them (previous hash, hash) and writes them in that order, so chain order =
- * seq order = file order. Entries that arrive while a batch is being written are gathered into the
- * next batch (group commit): under load one write carries many records, while each caller still
- * waits only for its own. Sealing and writing on their own thread keep them off the event loop,
- * which is what bounds a server's lookups a second.
+ * The API awaits `append` before it answers, so nothing is served that was not written to the file
+ * first. Appends that arrive while a write is in flight are gathered into the next single write
+ * (group commit): under load one syscall carries many records, while each caller still waits only for
+ * its own record to be written. Records are sealed (seq and hash assigned) in call order and written
+ * in that order, so chain order = seq order = file order.
  *
- * Durability: a record counts as written once it is in the operating system's page cache, which
- * survives a crash of this process. `fdatasync` runs at most every 100 ms after a write, so a power
- * loss or kernel crash can lose up to about 100 ms of records. Waiting for a disk flush on every
- * request would cap the API at the disk's flush rate; the chain makes any such loss at the end
- * visible (the last records are missing, earlier ones still verify).
+ * Durability: `append` resolves once the write has completed, i.e. the record is in the operating
+ * system's page cache and survives a crash of this process. `fdatasync` runs at most every 100 ms after
+ * a write, so a power loss or kernel crash can lose up to about 100 ms of records. Waiting for a disk
+ * flush on every request would cap the API at the disk's flush rate; the chain makes any such loss at
+ * the end visible (the last records are missing, earlier ones still verify).
  *
- * Fail closed: once a write or flush fails (disk full, I/O error), or the writer thread dies, every
- * pending and later entry is refused with AuditUnavailableError until the log is closed and opened
- * again, and the API must answer 503 rather than serve anything unlogged.
+ * Fail closed: once a write or flush fails (disk full, I/O error), every pending and later append
+ * rejects with AuditUnavailableError until the log is closed and opened again, and the API must answer
+ * 503 rather than serve anything unlogged.
  */
-import { mkdir, open } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock, releaseLock } from './auditLock.js';
-import { entryProblem, entryText, GENESIS_HASH, parseRecordLine, type AuditEntry, type AuditRecord } from './auditRecord.js';
-import type { FromWriter, ToWriter, WriterStart } from './auditWriter.js';
+import { entryProblem, GENESIS_HASH, parseRecordLine, sealedLine, sealRecordLine, type AuditEntry, type AuditRecord } from './auditRecord.js';
 import { linesBefore, readLastLine } from './lines.js';
 
-export { SYNC_INTERVAL_MS } from './auditWriter.js';
+export const SYNC_INTERVAL_MS = 100;
 
 /** The log cannot record: the caller must not serve the request (answer 503). */
 export class AuditUnavailableError extends Error {
@@ -45,11 +39,8 @@ export class AuditCorruptError extends Error {
 export type Recorded = (error: Error | null) => void;
 
 interface Pending {
-  /** The entry as JSON text, for the writer to seal. */
-  text: string;
+  line: string;
   done: Recorded;
-  /** Given the stored line, for `append`. */
-  line?: (line: string) => void;
 }
 
 interface Head {
@@ -83,50 +74,35 @@ async function readHead(file: string, chain: string): Promise<Head> {
   throw new AuditCorruptError(`audit log ${file}, line ${line}: ${problem}. Refusing to open it; run "dx audit verify" and repair the log first.`);
 }
 
-/** The writer's module beside this one: .js when built, .ts when the sources are run (tests, tsx). */
-const FROM_SOURCES = extname(fileURLToPath(import.meta.url)) === '.ts';
-const WRITER_MODULE = new URL(`./auditWriter.${FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url);
-
-function startWriter(start: WriterStart): Worker {
-  if (!FROM_SOURCES) return new Worker(WRITER_MODULE, { workerData: start });
-  // A thread does not inherit the process's TypeScript loader: it registers tsx (a dev tool, there
-  // whenever the sources are run) before loading the writer.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(WRITER_MODULE.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: start });
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    if (bytesWritten <= 0) throw new Error('the write made no progress');
+    offset += bytesWritten;
+  }
 }
 
 export class AuditLog {
   private queue: Pending[] = [];
-  private inFlight: Pending[] = [];
-  private flushScheduled = false;
+  private writing = false;
   private idleWaiters: Array<() => void> = [];
   private failure: AuditUnavailableError | null = null;
   private closing = false;
-  private closed: Promise<FromWriter & { type: 'closed' }> | null = null;
+  private unsynced = false;
+  private syncTimer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> = Promise.resolve();
   private counts = { appended: 0, writes: 0, syncs: 0 };
-  private exited = false;
-  private written: Head;
 
   private constructor(
     readonly file: string,
     readonly chain: string,
-    private readonly writer: Worker,
+    private readonly handle: FileHandle,
     private readonly lockPath: string,
-    /** The last seq given out: records are numbered in call order, before they are sealed. */
     private seq: number,
-    head: Head,
-  ) {
-    this.written = head;
-    writer.on('message', (message: FromWriter) => this.heard(message));
-    writer.on('error', (error) => this.fail(`its writer thread failed (${error.message})`, error));
-    writer.on('exit', (code) => {
-      this.exited = true;
-      if (!this.closing) this.fail(`its writer thread stopped (exit code ${code})`);
-    });
-    // The thread keeps the process alive only while it has records to write.
-    writer.unref();
-  }
+    private prevHash: string,
+    /** Bytes known to hold whole records; a failed write is cut back to here. */
+    private size: number,
+  ) {}
 
   /** Open (or create) `dir/<chain>.log` for appending, holding `dir/<chain>.lock` until close. */
   static async open(dir: string, chain: string): Promise<AuditLog> {
@@ -138,20 +114,18 @@ export class AuditLog {
     try {
       const file = join(dir, `${chain}.log`);
       const head = await readHead(file, chain);
-      // Opened here too, so a log that cannot be opened fails `open` rather than the first record.
-      await (await open(file, 'a')).close();
-      const start: WriterStart = { role: 'audit-writer', file, chain, seq: head.seq, prevHash: head.hash };
-      const writer = startWriter(start);
-      return new AuditLog(file, chain, writer, lockPath, head.seq, head);
+      const handle = await open(file, 'a');
+      const size = (await handle.stat()).size;
+      return new AuditLog(file, chain, handle, lockPath, head.seq, head.hash, size);
     } catch (error) {
       await releaseLock(lockPath);
       throw error;
     }
   }
 
-  /** The last written record's seq and hash. */
+  /** The last sealed record's seq and hash (sealed, not necessarily written yet). */
   get head(): Head {
-    return { ...this.written };
+    return { seq: this.seq, hash: this.prevHash };
   }
 
   /** Records written, the writes that carried them and the flushes to disk since open: shows group commit at work. */
@@ -161,30 +135,24 @@ export class AuditLog {
 
   /** Record one access. Resolves with the stored record once its line has been written to the file. */
   append(entry: AuditEntry): Promise<AuditRecord> {
-    return new Promise((resolve, reject) => {
-      let stored: AuditRecord | undefined;
-      this.take(entry, (error) => (error ? reject(error) : resolve(stored!)), (line) => { stored = JSON.parse(line) as AuditRecord; });
-    });
+    const refused = this.refusal(entry);
+    if (refused) return Promise.reject(refused);
+    const { record, line } = sealRecordLine(entry, this.chain, this.seq + 1, this.prevHash);
+    this.advance(record.seq, record.hash);
+    return new Promise((resolve, reject) => this.enqueue(line, (error) => (error ? reject(error) : resolve(record))));
   }
 
   /**
    * Record one access and call `done` once its line is in the file, or with the error that stops it.
-   * The API's hot path: no promise and no record object (see `append`).
+   * The API's hot path: no promise and no record object, just the sealed line (see `append`).
    */
   record(entry: AuditEntry, done: Recorded): void {
-    this.take(entry, done);
-  }
-
-  private take(entry: AuditEntry, done: Recorded, line?: (line: string) => void): void {
     const refused = this.refusal(entry);
     if (refused) return queueMicrotask(() => done(refused));
-    this.seq++;
-    this.queue.push({ text: entryText(entry), done, line });
-    if (!this.flushScheduled && this.inFlight.length === 0) {
-      this.flushScheduled = true;
-      // On the next microtask, so a burst of entries made in one tick goes out in one batch.
-      queueMicrotask(() => this.flush());
-    }
+    const seq = this.seq + 1;
+    const { hash, line } = sealedLine(entry, this.chain, seq, this.prevHash);
+    this.advance(seq, hash);
+    this.enqueue(line, done);
   }
 
   /** Why this entry cannot be taken now: the log failed or closed, or the entry is malformed. */
@@ -195,82 +163,96 @@ export class AuditLog {
     return problem ? new TypeError(`audit entry not recorded: ${problem}`) : null;
   }
 
-  /** Hand the queued entries to the writer as one batch, unless one is being written. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.inFlight.length > 0 || this.failure) return;
-    if (this.queue.length === 0) return this.wakeIdle();
-    const batch = this.queue;
-    this.queue = [];
-    this.inFlight = batch;
-    const want: number[] = [];
-    batch.forEach((p, i) => { if (p.line) want.push(i); });
-    const message: ToWriter = { type: 'batch', entries: batch.map((p) => p.text).join('\n'), want };
-    this.writer.ref();
-    this.writer.postMessage(message);
+  /** The chain's head moves on as each record is sealed: seq and hash are assigned in call order. */
+  private advance(seq: number, hash: string): void {
+    this.seq = seq;
+    this.prevHash = hash;
   }
 
-  private heard(message: FromWriter): void {
-    if (message.type === 'written') {
-      const batch = this.inFlight;
-      this.inFlight = [];
-      this.written = { seq: message.seq, hash: message.hash };
-      this.counts.appended += message.count;
-      this.counts.writes++;
-      this.counts.syncs = message.syncs;
-      let wanted = 0;
-      for (const pending of batch) {
-        if (pending.line) pending.line(message.lines[wanted++]!);
-        pending.done(null);
-      }
-      this.flush();
-    } else if (message.type === 'failed') {
-      this.fail(message.message, Object.assign(new Error(message.code), { code: message.code }));
+  private enqueue(line: string, done: Recorded): void {
+    this.queue.push({ line, done });
+    if (!this.writing) {
+      this.writing = true;
+      // Start on the next microtask, so a burst of appends made in one tick goes out in one write.
+      queueMicrotask(() => void this.drain());
     }
   }
 
-  /** Stop recording: refuse what is being written and everything queued. */
-  private fail(message: string, cause?: Error): void {
-    if (!this.failure) this.failure = new AuditUnavailableError(message.startsWith('audit log') ? message : `audit log ${this.file}: ${message}; nothing may be served until it is reopened`, { cause });
-    const refused = [...this.inFlight.splice(0), ...this.queue.splice(0)];
-    for (const pending of refused) pending.done(this.failure);
-    this.wakeIdle();
-  }
-
-  private wakeIdle(): void {
-    if (this.inFlight.length > 0 || this.queue.length > 0) return;
-    if (!this.closing) this.writer.unref();
+  /** Write queued records, a batch per write, until the queue is empty or the log has failed. */
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0 && !this.failure) {
+      const batch = this.queue;
+      this.queue = [];
+      const bytes = Buffer.from(batch.map((p) => p.line).join(''), 'utf8');
+      try {
+        await writeAll(this.handle, bytes);
+      } catch (error) {
+        await this.fail(error as Error, batch);
+        break;
+      }
+      this.size += bytes.length;
+      this.counts.appended += batch.length;
+      this.counts.writes++;
+      this.unsynced = true;
+      this.scheduleSync();
+      for (const pending of batch) pending.done(null);
+    }
+    this.writing = false;
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
+  /** Stop recording: reject the failed batch and everything queued, and cut off any partial line. */
+  private async fail(error: Error, batch: Pending[]): Promise<void> {
+    if (!this.failure) {
+      const code = (error as NodeJS.ErrnoException).code ?? error.message;
+      this.failure = new AuditUnavailableError(`audit log ${this.file} cannot be written (${code}); nothing may be served until it is reopened`, { cause: error });
+      // Best effort: the rejected records were never answered, so a partly written line can go.
+      await this.handle.truncate(this.size).catch(() => undefined);
+    }
+    for (const pending of [...batch, ...this.queue.splice(0)]) pending.done(this.failure);
+  }
+
+  private scheduleSync(): void {
+    if (this.syncTimer || this.failure) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = null;
+      this.syncing = this.sync();
+    }, SYNC_INTERVAL_MS);
+    // The timer alone must not keep the process alive; close() flushes what is left.
+    this.syncTimer.unref();
+  }
+
+  private async sync(): Promise<void> {
+    if (!this.unsynced || this.failure) return;
+    this.unsynced = false;
+    try {
+      await this.handle.datasync();
+      this.counts.syncs++;
+    } catch (error) {
+      await this.fail(error as Error, []);
+    }
+  }
+
   private idle(): Promise<void> {
-    return this.inFlight.length === 0 && this.queue.length === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.writing ? new Promise((resolve) => this.idleWaiters.push(resolve)) : Promise.resolve();
   }
 
   /** Write what is queued, flush it to disk, close the file and release the lock. Closing a failed log is how it is reset. */
   async close(): Promise<void> {
-    if (this.closing) {
-      await this.closed;
-      return;
-    }
+    if (this.closing) return;
     this.closing = true;
     const failedBefore = this.failure;
-    let finalFailure: { message: string; code: string } | null = null;
     try {
       await this.idle();
-      this.writer.ref();
-      this.closed = this.exited ? Promise.resolve({ type: 'closed', failure: null }) : new Promise((resolve) => {
-        const onClosed = (message: FromWriter) => { if (message.type === 'closed') resolve(message); };
-        this.writer.on('message', onClosed);
-        this.writer.once('exit', () => resolve({ type: 'closed', failure: null }));
-      });
-      this.writer.postMessage({ type: 'close' } satisfies ToWriter);
-      finalFailure = (await this.closed).failure;
+      if (this.syncTimer) clearTimeout(this.syncTimer);
+      this.syncTimer = null;
+      await this.syncing;
+      await this.sync();
     } finally {
-      await this.writer.terminate().catch(() => undefined);
+      await this.handle.close().catch(() => undefined);
       await releaseLock(this.lockPath);
     }
-    // A failure already reported to callers is not thrown again; one in the final flush is.
-    if (finalFailure && !failedBefore) throw new AuditUnavailableError(finalFailure.message);
+    // A failure already reported to appenders is not thrown again; one in the final flush is.
+    if (this.failure && this.failure !== failedBefore) throw this.failure;
   }
 }

@@ -84,18 +84,6 @@ export function sealedLine(entry: AuditEntry, chain: string, seq: number, prevHa
   return { hash, line: `${unhashed.slice(0, at)},"hash":"${hash}"${unhashed.slice(at)}\n` };
 }
 
-/**
- * An entry's known fields as JSON text, for the writer thread to seal (see auditWriter.ts): only what
- * the format defines crosses over, so anything else a caller passes along is never logged.
- */
-export function entryText(entry: AuditEntry): string {
-  return JSON.stringify({
-    time: entry.time, requestId: entry.requestId, client: entry.client, department: entry.department,
-    purpose: entry.purpose, resource: entry.resource, action: entry.action, subjects: entry.subjects,
-    fields: entry.fields, outcome: entry.outcome, status: entry.status, reason: entry.reason,
-  });
-}
-
 /** The record a sealed line stores: only the known fields, copied. */
 export function sealRecordLine(entry: AuditEntry, chain: string, seq: number, prevHash: string): { record: AuditRecord; line: string } {
   const { hash, line } = sealedLine(entry, chain, seq, prevHash);
