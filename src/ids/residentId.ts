@@ -79,13 +79,17 @@ export function normaliseResidentId(raw: string): string {
   return /^[0-9]{15}$/.test(cleaned) ? upgradeFifteenDigit(cleaned) : cleaned;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** A calendar date from 1850 on (Gregorian leap years), read from 8 ASCII digits by arithmetic: no Date object per lookup. */
 function isRealDate(yyyymmdd: string): boolean {
-  const year = Number(yyyymmdd.slice(0, 4));
-  const month = Number(yyyymmdd.slice(4, 6));
-  const day = Number(yyyymmdd.slice(6, 8));
+  const digit = (i: number): number => yyyymmdd.charCodeAt(i) - 48;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(4) * 10 + digit(5);
+  const day = digit(6) * 10 + digit(7);
   if (year < 1850 || month < 1 || month > 12 || day < 1) return false;
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 /**

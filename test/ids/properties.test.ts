@@ -39,6 +39,27 @@ t.test('a number already in normal form is taken as it is, and agrees with clean
   check(fc.property(fc.oneof(validResidentId(), idLike, fc.string()), (raw) => normaliseResidentId(raw) === cleanedThenUpgraded(raw)));
 });
 
+t.test('a birth date is impossible exactly when the calendar has no such day (from 1850)', async () => {
+  const calendar = (y: number, m: number, d: number): boolean => {
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return y >= 1850 && m >= 1 && m <= 12 && d >= 1 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  };
+  // Century and leap years, February and month ends are where calendars go wrong.
+  const year = fc.oneof(fc.integer({ min: 1000, max: 9999 }), fc.constantFrom(1849, 1850, 1900, 2000, 2023, 2024, 2100, 2400));
+  const month = fc.oneof(fc.integer({ min: 0, max: 99 }), fc.constantFrom(2, 4, 12, 13));
+  const day = fc.oneof(fc.integer({ min: 0, max: 99 }), fc.constantFrom(28, 29, 30, 31, 32));
+  check(fc.property(year, month, day, (y, m, d) => {
+    const first17 = `110102${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}007`;
+    const id = first17 + residentIdCheckCharacter(first17);
+    return (residentIdProblem(id) === 'impossible birth date') === !calendar(y, m, d);
+  }));
+  check(fc.property(fc.date({ min: new Date('1850-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }), (date) => {
+    const ymd = date.toISOString().slice(0, 10).replaceAll('-', '');
+    const first17 = `110102${ymd}007`;
+    return residentIdProblem(first17 + residentIdCheckCharacter(first17)) === null;
+  }));
+});
+
 t.test('lowercase x', async () => {
   check(fc.property(validResidentId(), (id) => normaliseResidentId(id.toLowerCase()) === id));
   t.equal(normaliseResidentId('44011320141005001x'), '44011320141005001X');
