@@ -1,14 +1,14 @@
 /** Prometheus metrics at /metrics: requests by route and status, latency, the served period. */
 import fp from 'fastify-plugin';
 import { Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
-import { RequestMetrics, type CollectedMetric } from './requestMetrics.js';
+import { RequestMetrics, type RegistrableMetric } from './requestMetrics.js';
 
 export const metrics = fp(async (fastify) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new RequestMetrics('dx_http', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1]);
   // The registry reads only a metric's name and get(); its types name prom-client's own classes.
-  const register = (metric: { name: string; get(): CollectedMetric }) => registry.registerMetric(metric as unknown as Metric);
+  const register = (metric: RegistrableMetric) => registry.registerMetric(metric as unknown as Metric);
   register(requests.requestCounter('HTTP requests'));
   register(requests.latencyHistogram('Request latency'));
   new Gauge({

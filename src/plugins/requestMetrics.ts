@@ -32,6 +32,16 @@ export interface CollectedMetric {
   values: Array<{ value: number; labels: Record<string, string | number>; metricName?: string }>;
 }
 
+export interface RegistrableMetric {
+  name: string;
+  get(): CollectedMetric;
+}
+
+/** A metric whose values are read when the registry is scraped. */
+function registrable(name: string, help: string, type: CollectedMetric['type'], values: () => CollectedMetric['values']): RegistrableMetric {
+  return { name, get: () => ({ name, help, type, aggregator: 'sum', values: values() }) };
+}
+
 export class RequestMetrics {
   private readonly requests = new Map<string, RequestSeries>();
   private readonly latencies = new Map<string, LatencySeries>();
@@ -58,34 +68,22 @@ export class RequestMetrics {
   }
 
   /** The request counter, for `Registry#registerMetric`. */
-  requestCounter(help: string): { name: string; get(): CollectedMetric } {
-    const name = `${this.prefix}_requests_total`;
-    return {
-      name,
-      get: () => ({
-        name, help, type: 'counter', aggregator: 'sum',
-        values: [...this.requests.values()].map((s) => ({ value: s.count, labels: { route: s.route, method: s.method, status: s.status } })),
-      }),
-    };
+  requestCounter(help: string): RegistrableMetric {
+    return registrable(`${this.prefix}_requests_total`, help, 'counter', () =>
+      [...this.requests.values()].map((s) => ({ value: s.count, labels: { route: s.route, method: s.method, status: s.status } })));
   }
 
   /** The latency histogram, for `Registry#registerMetric`: cumulative buckets, +Inf, sum and count. */
-  latencyHistogram(help: string): { name: string; get(): CollectedMetric } {
+  latencyHistogram(help: string): RegistrableMetric {
     const name = `${this.prefix}_request_seconds`;
-    return {
-      name,
-      get: () => ({
-        name, help, type: 'histogram', aggregator: 'sum',
-        values: [...this.latencies.values()].flatMap((s) => {
-          let cumulative = 0;
-          const bounds = [...this.buckets.map(String), '+Inf'];
-          return [
-            ...bounds.map((le, i) => ({ metricName: `${name}_bucket`, labels: { le, route: s.route }, value: (cumulative += s.perBucket[i]!) })),
-            { metricName: `${name}_sum`, labels: { route: s.route }, value: s.sum },
-            { metricName: `${name}_count`, labels: { route: s.route }, value: s.count },
-          ];
-        }),
-      }),
-    };
+    const bounds = [...this.buckets.map(String), '+Inf'];
+    return registrable(name, help, 'histogram', () => [...this.latencies.values()].flatMap((s) => {
+      let cumulative = 0;
+      return [
+        ...bounds.map((le, i) => ({ metricName: `${name}_bucket`, labels: { le, route: s.route }, value: (cumulative += s.perBucket[i]!) })),
+        { metricName: `${name}_sum`, labels: { route: s.route }, value: s.sum },
+        { metricName: `${name}_count`, labels: { route: s.route }, value: s.count },
+      ];
+    }));
   }
 }
