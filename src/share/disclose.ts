@@ -34,6 +34,8 @@ interface PlannedSource {
 }
 
 export interface DisclosurePlan {
+  /** The served view the plan was made over: a newly published one may hold other provenance columns. */
+  view: ColumnView;
   /** The fields a disclosure under this grant holds, in the grant's order. */
   fields: string[];
   planned: PlannedField[];
@@ -64,15 +66,18 @@ function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): Di
       });
     }
   }
-  return { fields: planned.map((p) => p.name), planned, provenance: `"provenance":${JSON.stringify(fieldGroups)}`, sources: [...sources.values()] };
+  return { view, fields: planned.map((p) => p.name), planned, provenance: `"provenance":${JSON.stringify(fieldGroups)}`, sources: [...sources.values()] };
 }
 
-/** The plan of a grant over a resource's view, made once per grant (grants are replaced, never changed, when the store is re-read). */
+/**
+ * The plan of a grant over a resource's view, made once per grant and served view (grants are
+ * replaced, never changed, when the store is re-read; a published period brings a new view).
+ */
 export function disclosurePlan(grant: Grant, resource: CatalogResource, view: ColumnView): DisclosurePlan {
   let byResource = plans.get(grant);
   if (!byResource) plans.set(grant, (byResource = new Map()));
   let plan = byResource.get(resource.id);
-  if (!plan) byResource.set(resource.id, (plan = makePlan(grant, resource, view)));
+  if (plan?.view !== view) byResource.set(resource.id, (plan = makePlan(grant, resource, view)));
   return plan;
 }
 
