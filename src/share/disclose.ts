@@ -4,7 +4,7 @@
  * file, line and date). Nothing else leaves.
  *
  * A disclosure is written as JSON text straight from the serving structure: which columns, masks
- * and provenance groups a grant shows is worked out once per grant (a plan), and each record then
+ * and provenance groups a grant shows is worked out once per grant and view (a plan), and each record then
  * costs a few slices and string joins; provenance groups are spliced in as the JSON text they are
  * stored as. The plan is the only place that decides what leaves, and a property test holds every
  * response to its grant.
