@@ -28,16 +28,26 @@ export function registerWorkerCommand(program: Command): void {
     const log = pino({ name: 'dx-worker', redact: { paths: ['url', 'redisUrl', '*.password'], censor: '[redacted]' } });
     const redis = redisConnection(url);
     redis.on('error', () => undefined); // reconnection is automatic; the worker logs its own trouble
-    const set = connectorsFrom(options);
-    const worker = startCycleWorker({ dataDir: resolve(options.data), set, redis, log, concurrency: options.concurrency });
-    if (options.dropRoot) {
-      const queue = cycleQueue(resolve(options.data), redis);
-      await scheduleMonthlyCycle(queue, resolve(options.dropRoot), options.cron, options.timezone);
-      await queue.close();
-      log.info({ cron: options.cron, timezone: options.timezone }, 'monthly cycle scheduled');
+    let worker: ReturnType<typeof startCycleWorker> | undefined;
+    try {
+      const set = connectorsFrom(options);
+      worker = startCycleWorker({ dataDir: resolve(options.data), set, redis, log, concurrency: options.concurrency });
+      if (options.dropRoot) {
+        const queue = cycleQueue(resolve(options.data), redis);
+        await scheduleMonthlyCycle(queue, resolve(options.dropRoot), options.cron, options.timezone);
+        await queue.close();
+        log.info({ cron: options.cron, timezone: options.timezone }, 'monthly cycle scheduled');
+      }
+    } catch (error) {
+      // Open connections would keep a worker that failed to start alive, taking no jobs: close
+      // them, so the process ends with the error.
+      await worker?.close().catch(() => undefined);
+      redis.disconnect();
+      throw error;
     }
+    const started = worker;
     log.info({ pid: process.pid, concurrency: options.concurrency }, 'worker ready');
-    const stop = () => { void worker.close().then(() => { redis.disconnect(); process.exit(0); }); };
+    const stop = () => { void started.close().then(() => { redis.disconnect(); process.exit(0); }); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
