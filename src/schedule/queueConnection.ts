@@ -8,29 +8,18 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { readJson } from '../store/fileLock.js';
-import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createJsonOnce, readJson } from '../store/fileLock.js';
 
 /**
  * The data folder's id, made the first time anyone asks. A worker and `dx cycle` often start
- * together on a fresh folder: the id is written whole under a temporary name and linked into place,
- * and a link fails when the name exists, so exactly one process's id wins and no process ever reads
- * a half-written file (writing the file in place let a second process read it empty).
+ * together on a fresh folder, so it is created whole or not at all (`createJsonOnce`): writing the
+ * file in place once let a second process read it empty.
  */
 export function exchangeId(dataDir: string): string {
   const file = join(dataDir, 'exchange.json');
   const existing = readJson<{ id: string }>(file);
   if (existing) return existing.id;
-  mkdirSync(dataDir, { recursive: true });
-  const draft = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  writeFileSync(draft, `${JSON.stringify({ id: randomUUID().slice(0, 12), createdAt: new Date().toISOString() })}\n`);
-  try {
-    linkSync(draft, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another process made it first
-  } finally {
-    rmSync(draft, { force: true });
-  }
+  createJsonOnce(file, { id: randomUUID().slice(0, 12), createdAt: new Date().toISOString() });
   return readJson<{ id: string }>(file)!.id;
 }
 

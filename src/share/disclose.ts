@@ -34,8 +34,6 @@ interface PlannedSource {
 }
 
 export interface DisclosurePlan {
-  /** The served view the plan was made over: a newly published one may hold other provenance columns. */
-  view: ColumnView;
   /** The fields a disclosure under this grant holds, in the grant's order. */
   fields: string[];
   planned: PlannedField[];
@@ -44,7 +42,8 @@ export interface DisclosurePlan {
   sources: PlannedSource[];
 }
 
-const plans = new WeakMap<Grant, Map<string, DisclosurePlan>>();
+/** Plans by served view, then grant, then resource: a view's plans go when the view is no longer served. */
+const plans = new WeakMap<ColumnView, WeakMap<Grant, Map<string, DisclosurePlan>>>();
 
 function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): DisclosurePlan {
   const planned: PlannedField[] = [];
@@ -66,7 +65,7 @@ function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): Di
       });
     }
   }
-  return { view, fields: planned.map((p) => p.name), planned, provenance: `"provenance":${JSON.stringify(fieldGroups)}`, sources: [...sources.values()] };
+  return { fields: planned.map((p) => p.name), planned, provenance: `"provenance":${JSON.stringify(fieldGroups)}`, sources: [...sources.values()] };
 }
 
 /**
@@ -74,10 +73,12 @@ function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): Di
  * replaced, never changed, when the store is re-read; a published period brings a new view).
  */
 export function disclosurePlan(grant: Grant, resource: CatalogResource, view: ColumnView): DisclosurePlan {
-  let byResource = plans.get(grant);
-  if (!byResource) plans.set(grant, (byResource = new Map()));
+  let byGrant = plans.get(view);
+  if (!byGrant) plans.set(view, (byGrant = new WeakMap()));
+  let byResource = byGrant.get(grant);
+  if (!byResource) byGrant.set(grant, (byResource = new Map()));
   let plan = byResource.get(resource.id);
-  if (plan?.view !== view) byResource.set(resource.id, (plan = makePlan(grant, resource, view)));
+  if (!plan) byResource.set(resource.id, (plan = makePlan(grant, resource, view)));
   return plan;
 }
 

@@ -91,6 +91,26 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   renameSync(temporary, file);
 }
 
+/**
+ * Create `file` holding `value` unless it exists; false when it did. Written whole under a temporary
+ * name and linked into place (a link fails when the name exists), so processes racing to create it
+ * agree on one content and none ever reads it half-written.
+ */
+export function createJsonOnce(file: string, value: unknown): boolean {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value)}\n`);
+  try {
+    linkSync(temporary, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
 export function readJson<T>(file: string): T | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
