@@ -6,6 +6,9 @@
  *   no-store), nothing may frame or run the response (a CSP of default-src 'none' with
  *   frame-ancestors 'none', X-Frame-Options: DENY), no content sniffing, HSTS.
  * - Pages (the console, the OpenAPI viewer) get helmet's full set as well, as helmet makes it.
+ * - Strict-Transport-Security only on answers that came over HTTPS: a TLS socket, or a proxy's
+ *   `X-Forwarded-Proto: https` when the server trusts its proxy (`dx serve --trust-proxy`). RFC 6797
+ *   §7.2: a host MUST NOT send it over plain HTTP, where a browser ignores it anyway.
  *
  * Why not @fastify/helmet: it builds a new helmet instance on every request, measured at 13 µs a
  * request on this machine, as much as a whole bare Fastify request, for headers that only depend on
@@ -38,17 +41,26 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, 
 export const API_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
 };
 
+/** HSTS of API answers over HTTPS: a year, subdomains included (helmet's default for pages). */
+export const API_HSTS = 'max-age=31536000; includeSubDomains';
+
+const HSTS = 'strict-transport-security';
+
 const isApi = (url: string): boolean => isExchangeRequest(url) || url === '/health' || url === '/metrics';
 
 export const securityHeaders = fp<HelmetOptions>(async (fastify, options) => {
-  const pageHeaders = helmetHeaders(options);
+  const { [HSTS]: pageHsts, ...pageHeaders } = helmetHeaders(options);
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(isApi(request.url) ? API_HEADERS : pageHeaders);
+    const api = isApi(request.url);
+    reply.headers(api ? API_HEADERS : pageHeaders);
+    if (request.protocol === 'https') {
+      const hsts = api ? API_HSTS : pageHsts;
+      if (hsts) reply.header(HSTS, hsts);
+    }
     done();
   });
 }, { name: 'security-headers' });

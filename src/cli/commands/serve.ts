@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startServer } from '../../server.js';
+import { startServer, type TrustProxy } from '../../server.js';
+
+/** `--trust-proxy`: "true" (any), or a comma-separated list of addresses and CIDRs. */
+export function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'true') return true;
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -11,8 +17,9 @@ export function registerServeCommand(program: Command): void {
     .option('--data <dir>', 'where the DuckDB files live', './data')
     .option('--rate-limit <n>', 'requests per minute per client', (v) => Number(v), 6000)
     .option('--log-level <level>', 'pino log level', 'info')
-    .action(async (options: { port: number; host: string; data: string; rateLimit: number; logLevel: string }) => {
-      const server = await startServer({ port: options.port, host: options.host, dataDir: resolve(options.data), rateLimit: options.rateLimit, logLevel: options.logLevel });
+    .option('--trust-proxy <proxies>', 'trust X-Forwarded-For/-Proto from these proxies: "true" (any), or addresses/CIDRs, comma-separated', parseTrustProxy)
+    .action(async (options: { port: number; host: string; data: string; rateLimit: number; logLevel: string; trustProxy?: TrustProxy }) => {
+      const server = await startServer({ port: options.port, host: options.host, dataDir: resolve(options.data), rateLimit: options.rateLimit, logLevel: options.logLevel, trustProxy: options.trustProxy });
       const stop = () => { void server.close().then(() => process.exit(0)); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
