@@ -56,6 +56,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
     await fastify.auditLog.close();
   });
 
+  // First, so that every route registered after it (the OpenAPI viewer's too) observes itself.
+  await fastify.register(metrics);
   await fastify.register(securityHeaders, { contentSecurityPolicy: false });
   await fastify.register(underPressure, { maxEventLoopDelay: 1000, maxHeapUsedBytes: 0, maxRssBytes: 0, retryAfter: 5, exposeStatusRoute: false });
   await fastify.register(swagger, {
@@ -66,7 +68,6 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
     },
   });
   await fastify.register(swaggerUi, { routePrefix: '/docs' });
-  await fastify.register(metrics);
   await fastify.register(exchangePipeline);
   await fastify.register(rateLimit, {
     max: options.rateLimit ?? 6000,

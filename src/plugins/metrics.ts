@@ -1,5 +1,6 @@
 /** Prometheus metrics at /metrics: requests by route and status, latency, the served period. */
 import fp from 'fastify-plugin';
+import type { onResponseHookHandler } from 'fastify';
 import { Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { RequestMetrics, type RegistrableMetric } from './requestMetrics.js';
 
@@ -15,9 +16,20 @@ export const metrics = fp(async (fastify) => {
     name: 'dx_served_persons', help: 'Persons in the served snapshot', registers: [registry],
     collect() { this.set(fastify.snapshots.current()?.persons.size ?? 0); },
   });
-  fastify.addHook('onResponse', (request, reply, done) => {
-    requests.observe(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
-    done();
+  // Each route observes itself, its path bound when it is added: a global hook would read the path
+  // through request.routeOptions, which Fastify builds afresh (a dozen members) on every read.
+  fastify.addHook('onRoute', (route) => {
+    const path = route.url;
+    const observe: onResponseHookHandler = (request, reply, done) => {
+      requests.observe(path, request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+    route.onResponse = [...(route.onResponse === undefined ? [] : [route.onResponse].flat()), observe];
+  });
+  // Requests no route matched: Fastify's own 404, observed once the answer has gone.
+  fastify.setNotFoundHandler((request, reply) => {
+    reply.raw.once('finish', () => requests.observe('unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000));
+    reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 });
   });
   fastify.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);
