@@ -5,7 +5,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catalogResource } from '../share/catalog.js';
-import { disclosurePlan, discloseJson, type FieldReader } from '../share/disclose.js';
+import { disclosurePlan, discloseInto, type FieldReader } from '../share/disclose.js';
+import { JsonBytes } from '../share/jsonBytes.js';
 import type { ServingSnapshot } from '../share/servingSnapshot.js';
 import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
 import type { Grant } from '../share/accessStore.js';
@@ -42,25 +43,33 @@ function findSubject(request: FastifyRequest, subject: Subject): { row: number; 
   return { row, snapshot };
 }
 
+/** The one writer of answers: each is written whole, synchronously, and copied out when sent. */
+const answer = new JsonBytes();
+
 /**
- * An answer about the served period, written as JSON text already (see disclose.ts): `members` are
- * the object's members after `period`. Sent as it is, not serialised again.
+ * An answer about the served period, written as UTF-8 JSON (see disclose.ts): `members` writes the
+ * object's members after `period`. Sent as the bytes it is, not serialised again.
  *
  * Routes that send this way are synchronous handlers that return nothing: an async handler that
  * returns the reply has Fastify wait for the response to finish (Reply.then: stream listeners and a
  * promise) on every request.
  */
-export function sendPeriodAnswer(reply: FastifyReply, snapshot: ServingSnapshot, members: string): void {
-  reply.type('application/json; charset=utf-8').send(`{"period":${JSON.stringify(snapshot.pointer.period)},${members}}`);
+export function sendPeriodAnswer(reply: FastifyReply, snapshot: ServingSnapshot, members: (out: JsonBytes) => void): void {
+  const out = answer.reset();
+  out.ascii('{"period":');
+  out.text(JSON.stringify(snapshot.pointer.period));
+  out.ascii(',');
+  members(out);
+  out.ascii('}');
+  reply.type('application/json; charset=utf-8').send(out.take());
 }
 
 export function lookupOne(request: FastifyRequest, reply: FastifyReply, subject: Subject): void {
   const grant = grantFor(request, subject.resource, 'lookup', subject);
   const { row, snapshot } = findSubject(request, subject);
-  const view = snapshot[subject.view];
-  const plan = disclosurePlan(grant, catalogResource(subject.resource)!, view);
+  const plan = disclosurePlan(grant, catalogResource(subject.resource)!, snapshot[subject.view]);
   request.auditNote!.fields = plan.fields;
-  sendPeriodAnswer(reply, snapshot, discloseJson(view, row, plan));
+  sendPeriodAnswer(reply, snapshot, (out) => discloseInto(out, row, plan));
 }
 
 /** A yes/no answer; the question itself must be granted. */

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { normaliseResidentId, residentIdProblem } from '../ids/residentId.js';
 import { catalogResource } from '../share/catalog.js';
-import { disclosurePlan, discloseJson, PERSON_QUESTIONS } from '../share/disclose.js';
+import { disclosurePlan, discloseInto, PERSON_QUESTIONS } from '../share/disclose.js';
 import { lookupOne, sendPeriodAnswer, servingSnapshot, verifyOne, type Subject } from './lookup.js';
 import { HttpError, requireGrant } from '../plugins/exchange.js';
 import { disclosureSchema, errorResponses, purposeQuery } from './schemas.js';
@@ -47,17 +47,24 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
     const snapshot = servingSnapshot(request);
     const plan = disclosurePlan(grant, population, snapshot.persons);
     let found = false;
-    const results = request.body.ids.map((raw) => {
-      const id = normaliseResidentId(raw);
-      const problem = residentIdProblem(id);
-      if (problem) return `{"id":${JSON.stringify(raw)},"status":"invalid","reason":${JSON.stringify(problem)}}`;
-      const row = snapshot.persons.row(id);
-      if (row === undefined) return `{"id":${JSON.stringify(id)},"status":"not_found"}`;
-      found = true;
-      return `{"id":${JSON.stringify(id)},"status":"found",${discloseJson(snapshot.persons, row, plan)}}`;
+    sendPeriodAnswer(reply, snapshot, (out) => {
+      out.ascii('"results":[');
+      request.body.ids.forEach((raw, i) => {
+        if (i > 0) out.ascii(',');
+        const id = normaliseResidentId(raw);
+        const problem = residentIdProblem(id);
+        if (problem) return out.text(`{"id":${JSON.stringify(raw)},"status":"invalid","reason":${JSON.stringify(problem)}}`);
+        const row = snapshot.persons.row(id);
+        if (row === undefined) return out.text(`{"id":${JSON.stringify(id)},"status":"not_found"}`);
+        found = true;
+        out.text(`{"id":${JSON.stringify(id)},"status":"found",`);
+        discloseInto(out, row, plan);
+        out.ascii('}');
+      });
+      out.ascii(']');
+      // Before the answer is sent: the audit record is made as it goes.
+      request.auditNote!.fields = found ? plan.fields : [];
     });
-    request.auditNote.fields = found ? plan.fields : [];
-    sendPeriodAnswer(reply, snapshot, `"results":[${results.join(',')}]`);
   });
 
   fastify.get<{ Params: { id: string; question: string }; Querystring: { purpose?: string } }>('/v1/persons/:id/verify/:question', {

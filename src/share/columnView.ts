@@ -13,6 +13,7 @@
 import { DuckDBTypeId, quotedIdentifier as ident, type DuckDBConnection, type DuckDBStructType, type DuckDBType } from '@duckdb/node-api';
 import { planColumns, type ColumnData } from '../extracts/columns.js';
 import { isValid, type Validity } from '../extracts/duckdbVectors.js';
+import type { JsonBytes } from './jsonBytes.js';
 import { KeyIndex, type KeyColumn } from './keyIndex.js';
 
 /** A column's values as a client sees them; `json` columns hold JSON text (lists, provenance). */
@@ -49,8 +50,17 @@ function columnSpecs(names: readonly string[], types: readonly DuckDBType[]): Co
   });
 }
 
+/** What an answer reads of one column. */
+export interface ColumnReader {
+  readonly name: string;
+  isNull(row: number): boolean;
+  value(row: number): unknown;
+  /** The value as JSON, written as UTF-8 into an answer. */
+  writeJson(row: number, out: JsonBytes): void;
+}
+
 /** One column's values, appended chunk by chunk. */
-class Column {
+class Column implements ColumnReader {
   private bytes: Buffer;
   private used = 0;
   /** Text: row i is bytes[offsets[i], offsets[i + 1]). */
@@ -108,6 +118,10 @@ class Column {
     return this.bytes.toString('utf8', this.offsets![row], this.offsets![row + 1]);
   }
 
+  isNull(row: number): boolean {
+    return this.valid[row] === 0;
+  }
+
   value(row: number): unknown {
     if (this.valid[row] === 0) return null;
     switch (this.kind) {
@@ -118,14 +132,15 @@ class Column {
     }
   }
 
-  /** The value as JSON text, as it goes into a response. */
-  json(row: number): string {
-    if (this.valid[row] === 0) return 'null';
+  writeJson(row: number, out: JsonBytes): void {
+    if (this.valid[row] === 0) return out.ascii('null');
     switch (this.kind) {
-      case 'text': return JSON.stringify(this.text(row));
-      case 'json': return this.text(row);
-      case 'number': return JSON.stringify(this.numbers![row]);
-      case 'bool': return this.flags![row] === 1 ? 'true' : 'false';
+      case 'text':
+        if (!out.quoted(this.bytes, this.offsets![row]!, this.offsets![row + 1]!)) out.text(JSON.stringify(this.text(row)));
+        return;
+      case 'json': return out.raw(this.bytes, this.offsets![row], this.offsets![row + 1]);
+      case 'number': return out.ascii(JSON.stringify(this.numbers![row]));
+      case 'bool': return out.ascii(this.flags![row] === 1 ? 'true' : 'false');
     }
   }
 
@@ -184,13 +199,13 @@ export class ColumnView {
     return this.byName.has(name);
   }
 
-  value(row: number, column: string): unknown {
-    return this.byName.get(column)?.value(row) ?? null;
+  /** A column to read rows of, for answers planned once per view (disclose.ts). */
+  column(name: string): ColumnReader | undefined {
+    return this.byName.get(name);
   }
 
-  /** The JSON text of a row's value; `null` for a column the view does not have. */
-  json(row: number, column: string): string {
-    return this.byName.get(column)?.json(row) ?? 'null';
+  value(row: number, column: string): unknown {
+    return this.byName.get(column)?.value(row) ?? null;
   }
 
   /** A whole row as a plain object (provenance as one object), for the paths that want one. */

@@ -3,34 +3,40 @@
  * with the provenance of each (the source group it came from, and each group's department, batch,
  * file, line and date). Nothing else leaves.
  *
- * A disclosure is written as JSON text straight from the serving structure: which columns, masks
- * and provenance groups a grant shows is worked out once per grant and view (a plan), and each record then
- * costs a few slices and string joins; provenance groups are spliced in as the JSON text they are
- * stored as. The plan is the only place that decides what leaves, and a property test holds every
+ * A disclosure is written as UTF-8 JSON straight from the serving structure (jsonBytes.ts): which
+ * columns, masks and provenance groups a grant shows is worked out once per grant and view (a plan),
+ * and each record then costs a few byte copies; provenance groups are copied in as the JSON they
+ * are stored as. The plan is the only place that decides what leaves, and a property test holds every
  * response to its grant.
  */
 import type { Grant } from './accessStore.js';
 import type { CatalogResource, MaskKind } from './catalog.js';
-import { PROVENANCE_PREFIX, type ColumnView } from './columnView.js';
+import { PROVENANCE_PREFIX, type ColumnReader, type ColumnView } from './columnView.js';
+import type { JsonBytes } from './jsonBytes.js';
 import { mask } from './masks.js';
 
 /** The department answering for a field when the view has no provenance group for it. */
 const GROUP_DEPARTMENT: Record<string, string> = { property: 'real-estate' };
 
+const bytesOf = (json: string): Buffer => Buffer.from(json, 'utf8');
+
 interface PlannedField {
   name: string;
-  /** `"name":`, ready to join. */
-  key: string;
+  /** `"name":`, ready to copy. */
+  key: Buffer;
   mask: MaskKind | null;
+  /** The view's column, or undefined when the view has none (the field is then null). */
+  column: ColumnReader | undefined;
 }
 
 interface PlannedSource {
-  /** `"group":`, ready to join. */
-  key: string;
+  /** `"group":`, ready to copy. */
+  key: Buffer;
   /** Column holding the group's provenance, or null when the view has none. */
   column: string | null;
+  reader: ColumnReader | undefined;
   /** The provenance given when the group is missing or empty. */
-  fallback: string;
+  fallback: Buffer;
 }
 
 export interface DisclosurePlan {
@@ -38,7 +44,7 @@ export interface DisclosurePlan {
   fields: string[];
   planned: PlannedField[];
   /** `"provenance":{field: group, …}`: the same for every record under the grant. */
-  provenance: string;
+  provenance: Buffer;
   sources: PlannedSource[];
 }
 
@@ -52,20 +58,22 @@ function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): Di
   for (const [name, access] of Object.entries(grant.fields)) {
     const field = resource.fields.find((f) => f.name === name);
     if (!field) continue;
-    planned.push({ name, key: `${JSON.stringify(name)}:`, mask: access === 'masked' && field.mask ? field.mask : null });
+    planned.push({ name, key: bytesOf(`${JSON.stringify(name)}:`), mask: access === 'masked' && field.mask ? field.mask : null, column: view.column(name) });
     const group = field.group;
     if (!group) continue;
     fieldGroups[name] = group;
     const column = `${PROVENANCE_PREFIX}${group}`;
     if (!sources.has(group)) {
+      const reader = view.hasColumn(column) ? view.column(column) : undefined;
       sources.set(group, {
-        key: `${JSON.stringify(group)}:`,
+        key: bytesOf(`${JSON.stringify(group)}:`),
         column: view.hasColumn(column) ? column : null,
-        fallback: GROUP_DEPARTMENT[group] ? JSON.stringify({ department: GROUP_DEPARTMENT[group] }) : 'null',
+        reader,
+        fallback: bytesOf(GROUP_DEPARTMENT[group] ? JSON.stringify({ department: GROUP_DEPARTMENT[group] }) : 'null'),
       });
     }
   }
-  return { fields: planned.map((p) => p.name), planned, provenance: `"provenance":${JSON.stringify(fieldGroups)}`, sources: [...sources.values()] };
+  return { fields: planned.map((p) => p.name), planned, provenance: bytesOf(`"provenance":${JSON.stringify(fieldGroups)}`), sources: [...sources.values()] };
 }
 
 /**
@@ -83,23 +91,33 @@ export function disclosurePlan(grant: Grant, resource: CatalogResource, view: Co
 }
 
 /**
- * The granted fields of one row as the JSON text of `"data":{…},"provenance":{…},"sources":{…}`:
+ * The granted fields of one row, written into an answer as `"data":{…},"provenance":{…},"sources":{…}`:
  * `provenance` names each field's source group, and `sources` gives each group once (department,
  * batch, file, line, date), rather than repeating it for every field of the group.
  */
-export function discloseJson(view: ColumnView, row: number, plan: DisclosurePlan): string {
-  let data = '';
+export function discloseInto(out: JsonBytes, row: number, plan: DisclosurePlan): void {
+  out.ascii('"data":{');
+  let first = true;
   for (const field of plan.planned) {
-    const value = field.mask ? JSON.stringify(mask(field.mask, view.value(row, field.name)) ?? null) : view.json(row, field.name);
-    data += data ? `,${field.key}${value}` : `${field.key}${value}`;
+    if (!first) out.ascii(',');
+    first = false;
+    out.raw(field.key);
+    if (!field.column) out.ascii('null');
+    else if (field.mask) out.text(JSON.stringify(mask(field.mask, field.column.value(row)) ?? null));
+    else field.column.writeJson(row, out);
   }
-  let sources = '';
+  out.ascii('},');
+  out.raw(plan.provenance);
+  out.ascii(',"sources":{');
+  first = true;
   for (const source of plan.sources) {
-    const stored = source.column ? view.json(row, source.column) : 'null';
-    const text = stored === 'null' ? source.fallback : stored;
-    sources += sources ? `,${source.key}${text}` : `${source.key}${text}`;
+    if (!first) out.ascii(',');
+    first = false;
+    out.raw(source.key);
+    if (source.reader && !source.reader.isNull(row)) source.reader.writeJson(row, out);
+    else out.raw(source.fallback);
   }
-  return `"data":{${data}},${plan.provenance},"sources":{${sources}}`;
+  out.ascii('}');
 }
 
 /** Reads one field of a row, for the yes/no questions. */

@@ -5,7 +5,7 @@ import type { ColumnView } from '../../src/share/columnView.js';
 import { disclosurePlan } from '../../src/share/disclose.js';
 
 // The plan reads only which columns a view has; a view holding just those names stands in here.
-const viewWith = (...columns: string[]): ColumnView => ({ hasColumn: (name: string) => columns.includes(name) }) as unknown as ColumnView;
+const viewWith = (...columns: string[]): ColumnView => ({ hasColumn: (name: string) => columns.includes(name), column: () => undefined }) as unknown as ColumnView;
 
 t.test('a plan is made once per grant and view, and again over a newly published view', async (t) => {
   const population = catalogResource('population')!;
