@@ -14,8 +14,8 @@ export interface AuditEntry {
   purpose: string | null;
   resource: string;                      // e.g. 'population', 'legal-entity', 'audit', 'grants'
   action: string;                        // e.g. 'lookup', 'batch', 'verify', 'extract', 'approve', 'refuse', 'query'
-  subjects: string[];                    // subject IDs (ID numbers, USCCs) the request touched
-  fields: string[];                      // fields returned
+  subjects: readonly string[];           // subject IDs (ID numbers, USCCs) the request touched
+  fields: readonly string[];             // fields returned
   outcome: 'allowed' | 'denied' | 'error';
   status: number;                        // HTTP status
   reason?: string;                       // why denied / error
@@ -62,26 +62,40 @@ export function hashOf(record: Omit<AuditRecord, 'hash'> & { hash?: string }): s
   return sha256hex(`${record.prevHash}\n${canonicalJson(rest)}`);
 }
 
+const str = JSON.stringify;
+
+/** JSON of each list a caller has frozen: a grant's field list is the same for every record under it. */
+const frozenLists = new WeakMap<readonly string[], string>();
+
+/** A list of strings as JSON, as JSON.stringify writes it; a frozen list is written once. */
+function listJson(list: readonly string[]): string {
+  const frozen = Object.isFrozen(list);
+  if (frozen) {
+    const known = frozenLists.get(list);
+    if (known !== undefined) return known;
+  }
+  let json = '[';
+  for (let i = 0; i < list.length; i++) json += i === 0 ? str(list[i]) : `,${str(list[i])}`;
+  json += ']';
+  if (frozen) frozenLists.set(list, json);
+  return json;
+}
+
 /**
  * Place an entry in a chain: its hash and stored line. Only the known fields are written, so what
  * is hashed is exactly what the format defines; anything else a caller passes along is not logged.
  *
  * The API seals a record for every request, so this one fixed shape is not sorted by
- * `canonicalJson` each time: its members are built in canonicalJson's key order and serialised by
- * one JSON.stringify (which keeps that order and leaves out an undefined reason), and the hash is
- * spliced in at its place. A property test holds the two to the same bytes.
+ * `canonicalJson` each time: its members are written out in canonicalJson's key order, each value as
+ * JSON.stringify writes it (a frozen list once), and the hash goes in at its place ("hash" sorts
+ * between "fields" and "outcome"). A property test holds the two to the same bytes.
  */
 export function sealedLine(entry: AuditEntry, chain: string, seq: number, prevHash: string): { hash: string; line: string } {
-  const unhashed = JSON.stringify({
-    action: entry.action, chain, client: entry.client, department: entry.department, fields: entry.fields,
-    outcome: entry.outcome, prevHash, purpose: entry.purpose, reason: entry.reason, requestId: entry.requestId,
-    resource: entry.resource, seq, status: entry.status, subjects: entry.subjects, time: entry.time,
-  });
-  const hash = sha256hex(`${prevHash}\n${unhashed}`);
-  // "hash" sorts between "fields" and "outcome". The text before it holds only strings, whose quotes
-  // JSON escapes, so the first ',"outcome":' is the member itself.
-  const at = unhashed.indexOf(',"outcome":');
-  return { hash, line: `${unhashed.slice(0, at)},"hash":"${hash}"${unhashed.slice(at)}\n` };
+  const head = `{"action":${str(entry.action)},"chain":${str(chain)},"client":${str(entry.client)},"department":${str(entry.department)},"fields":${listJson(entry.fields)}`;
+  const reason = entry.reason === undefined ? '' : `,"reason":${str(entry.reason)}`;
+  const tail = `,"outcome":${str(entry.outcome)},"prevHash":${str(prevHash)},"purpose":${str(entry.purpose)}${reason},"requestId":${str(entry.requestId)},"resource":${str(entry.resource)},"seq":${str(seq)},"status":${str(entry.status)},"subjects":${listJson(entry.subjects)},"time":${str(entry.time)}}`;
+  const hash = sha256hex(`${prevHash}\n${head}${tail}`);
+  return { hash, line: `${head},"hash":"${hash}"${tail}\n` };
 }
 
 /** The record a sealed line stores: only the known fields, copied. */

@@ -17,8 +17,8 @@ import type { SnapshotHolder } from '../share/servingSnapshot.js';
 export interface AuditNote {
   resource: string;
   action: string;
-  subjects?: string[];
-  fields?: string[];
+  subjects?: readonly string[];
+  fields?: readonly string[];
   reason?: string;
 }
 

@@ -40,8 +40,8 @@ interface PlannedSource {
 }
 
 export interface DisclosurePlan {
-  /** The fields a disclosure under this grant holds, in the grant's order. */
-  fields: string[];
+  /** The fields a disclosure under this grant holds, in the grant's order (frozen: the audit writes its JSON once). */
+  fields: readonly string[];
   planned: PlannedField[];
   /** `"provenance":{field: group, …}`: the same for every record under the grant. */
   provenance: Buffer;
@@ -73,7 +73,7 @@ function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): Di
       });
     }
   }
-  return { fields: planned.map((p) => p.name), planned, provenance: bytesOf(`"provenance":${JSON.stringify(fieldGroups)}`), sources: [...sources.values()] };
+  return { fields: Object.freeze(planned.map((p) => p.name)), planned, provenance: bytesOf(`"provenance":${JSON.stringify(fieldGroups)}`), sources: [...sources.values()] };
 }
 
 /**
