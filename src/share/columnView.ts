@@ -195,10 +195,6 @@ export class ColumnView {
     return this.index.row(key);
   }
 
-  hasColumn(name: string): boolean {
-    return this.byName.has(name);
-  }
-
   /** A column to read rows of, for answers planned once per view (disclose.ts). */
   column(name: string): ColumnReader | undefined {
     return this.byName.get(name);

@@ -64,10 +64,10 @@ function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): Di
     fieldGroups[name] = group;
     const column = `${PROVENANCE_PREFIX}${group}`;
     if (!sources.has(group)) {
-      const reader = view.hasColumn(column) ? view.column(column) : undefined;
+      const reader = view.column(column);
       sources.set(group, {
         key: bytesOf(`${JSON.stringify(group)}:`),
-        column: view.hasColumn(column) ? column : null,
+        column: reader ? column : null,
         reader,
         fallback: bytesOf(GROUP_DEPARTMENT[group] ? JSON.stringify({ department: GROUP_DEPARTMENT[group] }) : 'null'),
       });

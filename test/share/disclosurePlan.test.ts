@@ -4,8 +4,8 @@ import { catalogResource } from '../../src/share/catalog.js';
 import type { ColumnView } from '../../src/share/columnView.js';
 import { disclosurePlan } from '../../src/share/disclose.js';
 
-// The plan reads only which columns a view has; a view holding just those names stands in here.
-const viewWith = (...columns: string[]): ColumnView => ({ hasColumn: (name: string) => columns.includes(name), column: () => undefined }) as unknown as ColumnView;
+// The plan reads only which columns a view has; a view holding just those names (and no rows) stands in here.
+const viewWith = (...columns: string[]): ColumnView => ({ column: (name: string) => (columns.includes(name) ? { name } : undefined) }) as unknown as ColumnView;
 
 t.test('a plan is made once per grant and view, and again over a newly published view', async (t) => {
   const population = catalogResource('population')!;
