@@ -32,9 +32,8 @@ interface PlannedField {
 interface PlannedSource {
   /** `"group":`, ready to copy. */
   key: Buffer;
-  /** Column holding the group's provenance, or null when the view has none. */
-  column: string | null;
-  reader: ColumnReader | undefined;
+  /** The view's column holding the group's provenance, or undefined when the view has none. */
+  column: ColumnReader | undefined;
   /** The provenance given when the group is missing or empty. */
   fallback: Buffer;
 }
@@ -64,11 +63,9 @@ function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): Di
     fieldGroups[name] = group;
     const column = `${PROVENANCE_PREFIX}${group}`;
     if (!sources.has(group)) {
-      const reader = view.column(column);
       sources.set(group, {
         key: bytesOf(`${JSON.stringify(group)}:`),
-        column: reader ? column : null,
-        reader,
+        column: view.column(column),
         fallback: bytesOf(GROUP_DEPARTMENT[group] ? JSON.stringify({ department: GROUP_DEPARTMENT[group] }) : 'null'),
       });
     }
@@ -114,7 +111,7 @@ export function discloseInto(out: JsonBytes, row: number, plan: DisclosurePlan):
     if (!first) out.ascii(',');
     first = false;
     out.raw(source.key);
-    if (source.reader && !source.reader.isNull(row)) source.reader.writeJson(row, out);
+    if (source.column && !source.column.isNull(row)) source.column.writeJson(row, out);
     else out.raw(source.fallback);
   }
   out.ascii('}');

@@ -13,10 +13,10 @@ t.test('a plan is made once per grant and view, and again over a newly published
   const before = viewWith('id_number', 'name');
   const plan = disclosurePlan(grant, population, before);
   t.equal(disclosurePlan(grant, population, before), plan, 'the same view: the same plan');
-  t.same(plan.sources.map((s) => s.column), [null], 'no provenance column in the first period');
+  t.same(plan.sources.map((s) => s.column?.name ?? null), [null], 'no provenance column in the first period');
   const after = viewWith('id_number', 'name', 'provenance.identity');
   const next = disclosurePlan(grant, population, after);
   t.not(next, plan, 'a new period: a new plan');
-  t.same(next.sources.map((s) => s.column), ['provenance.identity'], 'the new period\'s provenance is served');
+  t.same(next.sources.map((s) => s.column?.name ?? null), ['provenance.identity'], 'the new period\'s provenance is served');
   t.same(next.fields, ['id_number', 'name']);
 });
