@@ -23,6 +23,8 @@ import { acquireLock, releaseLock } from './auditLock.js';
 import { entryProblem, GENESIS_HASH, parseRecordLine, sealedLine, sealRecordLine, type AuditEntry, type AuditRecord } from './auditRecord.js';
 import { CheckpointMismatchError, Checkpointer, checkpointOptionsFromEnv, type CheckpointOptions } from './checkpointer.js';
 import { linesBefore, readLastLine, readLines } from './lines.js';
+import { hashesBetween } from './subjectIndexReader.js';
+import { SubjectIndexWriter } from './subjectIndexWriter.js';
 
 export const SYNC_INTERVAL_MS = 100;
 
@@ -43,12 +45,15 @@ interface Pending {
   line: string;
   seq: number;
   hash: string;
+  subjects: readonly string[];
   done: Recorded;
 }
 
 export interface AuditLogOptions {
   /** Signed checkpoints (default: configured from the environment, see checkpointer.ts); false for none. */
   checkpoints?: CheckpointOptions | false;
+  /** The per-subject index (default on, 2^20 buckets); false for none. */
+  index?: { bucketBits?: number } | false;
 }
 
 /** The hashes of a chain's records after `seq`, streamed from the file (used once, on opening after a crash). */
@@ -115,6 +120,7 @@ export class AuditLog {
   private syncing: Promise<void> = Promise.resolve();
   private counts = { appended: 0, writes: 0, syncs: 0 };
   private checkpointer: Checkpointer | null = null;
+  private index: SubjectIndexWriter | null = null;
 
   private constructor(
     readonly file: string,
@@ -138,15 +144,20 @@ export class AuditLog {
       const file = join(dir, `${chain}.log`);
       const head = await readHead(file, chain);
       const checkpoints = options.checkpoints ?? checkpointOptionsFromEnv(dir);
+      const index = options.index === false ? null : await SubjectIndexWriter.open(dir, chain, file, head.seq, options.index?.bucketBits);
+      // The leaves of records a crash left unsigned come from the index when it holds them.
+      const leavesAfter = async (seq: number) => (index && (await hashesBetween(dir, chain, seq + 1, head.seq))) || hashesAfter(file, seq);
       let log: AuditLog | null = null;
       const checkpointer = checkpoints === false ? null
-        : await Checkpointer.open(dir, chain, checkpoints, head, (seq) => hashesAfter(file, seq), (error) => log?.checkpointFailed(error)).catch((error: Error) => {
+        : await Checkpointer.open(dir, chain, checkpoints, head, leavesAfter, (error) => log?.checkpointFailed(error)).catch(async (error: Error) => {
+          await index?.close();
           throw error instanceof CheckpointMismatchError ? new AuditCorruptError(`${error.message}. Refusing to open it; run "dx audit verify".`) : error;
         });
       const handle = await open(file, 'a', 0o600);
       const size = (await handle.stat()).size;
       log = new AuditLog(file, chain, handle, lockPath, head.seq, head.hash, size);
       log.checkpointer = checkpointer;
+      log.index = index;
       return log;
     } catch (error) {
       await releaseLock(lockPath);
@@ -170,7 +181,7 @@ export class AuditLog {
     if (refused) return Promise.reject(refused);
     const { record, line } = sealRecordLine(entry, this.chain, this.seq + 1, this.prevHash);
     this.advance(record.seq, record.hash);
-    return new Promise((resolve, reject) => this.enqueue({ line, seq: record.seq, hash: record.hash, done: (error) => (error ? reject(error) : resolve(record)) }));
+    return new Promise((resolve, reject) => this.enqueue({ line, seq: record.seq, hash: record.hash, subjects: entry.subjects, done: (error) => (error ? reject(error) : resolve(record)) }));
   }
 
   /**
@@ -183,7 +194,7 @@ export class AuditLog {
     const seq = this.seq + 1;
     const { hash, line } = sealedLine(entry, this.chain, seq, this.prevHash);
     this.advance(seq, hash);
-    this.enqueue({ line, seq, hash, done });
+    this.enqueue({ line, seq, hash, subjects: entry.subjects, done });
   }
 
   /** Why this entry cannot be taken now: the log failed or closed, or the entry is malformed. */
@@ -221,6 +232,7 @@ export class AuditLog {
         await this.fail(error as Error, batch);
         break;
       }
+      const offset = this.size;
       this.size += bytes.length;
       this.counts.appended += batch.length;
       this.counts.writes++;
@@ -229,6 +241,15 @@ export class AuditLog {
       for (const pending of batch) pending.done(null);
       const last = batch[batch.length - 1]!;
       this.checkpointer?.written(batch.map((p) => p.hash), { seq: last.seq, hash: last.hash });
+      // After the callers are told: the index follows the chain and is not on a request's path.
+      if (this.index) {
+        try {
+          await this.index.add(batch, offset);
+        } catch (error) {
+          await this.fail(error as Error, []);
+          break;
+        }
+      }
     }
     this.writing = false;
     for (const wake of this.idleWaiters.splice(0)) wake();
@@ -288,6 +309,7 @@ export class AuditLog {
       await this.sync();
       await this.checkpointer?.close(!this.failure);
     } finally {
+      await this.index?.close().catch(() => undefined);
       await this.handle.close().catch(() => undefined);
       await releaseLock(this.lockPath);
     }

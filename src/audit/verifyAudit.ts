@@ -13,6 +13,7 @@ import { GENESIS_HASH, parseRecordLine, type AuditRecord } from './auditRecord.j
 import { keyDirOf, readPublicKeys } from './checkpointKey.js';
 import { readLines, type Line } from './lines.js';
 import { CheckpointCheck, checkpointedChains } from './verifyCheckpoints.js';
+import { rebuildIndex, verifyIndex } from './verifyIndex.js';
 
 export interface BadRecord {
   line: number;
@@ -33,6 +34,8 @@ export interface ChainVerification {
   /** Distinct signed checkpoints of the chain, and records after the last of them. */
   checkpoints?: number;
   unsigned?: number;
+  /** The subject index did not match and was built again. */
+  indexRebuilt?: boolean;
 }
 
 export interface VerifyOptions {
@@ -42,6 +45,10 @@ export interface VerifyOptions {
   publicKeys?: readonly string[];
   /** false: check the hash chains alone, as before signing existed. */
   checkpoints?: boolean;
+  /** false: leave the subject indexes unchecked (with `checkpoints: false`, only true checks them). */
+  index?: boolean;
+  /** Build a chain's subject index again when it does not match its chain (and no writer runs the chain). */
+  rebuildIndex?: boolean;
 }
 
 export interface AuditVerification {
@@ -116,8 +123,22 @@ export async function verifyChainFile(file: string, visit?: (record: AuditRecord
   return { chain, file, records, ok: true, ...(records > 0 ? { head } : {}), problems: [] };
 }
 
+/** A sound chain's subject index checked (and rebuilt when asked), its problems added to `problems`. */
+async function checkIndex(dir: string, chain: ChainVerification, writerRunning: boolean, options: VerifyOptions, problems: string[]): Promise<{ indexRebuilt: boolean }> {
+  if (!chain.ok) return { indexRebuilt: false };
+  let found = await verifyIndex(dir, chain.chain, chain.file, writerRunning);
+  let indexRebuilt = false;
+  if (found.length > 0 && options.rebuildIndex && !writerRunning) {
+    await rebuildIndex(dir, chain.chain, chain.file, chain.head?.seq ?? 0);
+    indexRebuilt = true;
+    found = await verifyIndex(dir, chain.chain, chain.file, false);
+  }
+  problems.push(...found);
+  return { indexRebuilt };
+}
+
 /** One chain checked against its checkpoints as it is streamed. */
-async function verifyAgainstCheckpoints(dir: string, chain: string, check: CheckpointCheck): Promise<ChainVerification> {
+async function verifyAgainstCheckpoints(dir: string, chain: string, check: CheckpointCheck, options: VerifyOptions): Promise<ChainVerification> {
   const file = join(dir, `${chain}.log`);
   if (!existsSync(file)) {
     return { chain, file, records: 0, ok: false, problems: [`the chain file is missing, but ${check.checkpoints} signed checkpoints name it: it was deleted`], checkpoints: check.checkpoints };
@@ -127,8 +148,12 @@ async function verifyAgainstCheckpoints(dir: string, chain: string, check: Check
   // A broken chain's head is where it broke, not its end: hold only sound chains to their checkpoints' end.
   const { unsigned } = check.finish(result.ok ? result.head ?? null : null, writerRunning || !result.ok);
   const problems = result.ok ? check.problems : check.problems.filter((p) => !p.includes('was not reached'));
+  const { indexRebuilt } = options.index === false ? { indexRebuilt: false } : await checkIndex(dir, result, writerRunning, options, problems);
   const { head: _head, ...rest } = result;
-  return { ...rest, ...(result.ok && result.head ? { head: result.head } : {}), problems, checkpoints: check.checkpoints, unsigned, ok: result.ok && problems.length === 0 };
+  return {
+    ...rest, ...(result.ok && result.head ? { head: result.head } : {}), problems, checkpoints: check.checkpoints, unsigned,
+    ...(indexRebuilt ? { indexRebuilt } : {}), ok: result.ok && problems.length === 0,
+  };
 }
 
 function witnessesFromEnv(): string[] {
@@ -139,12 +164,20 @@ function witnessesFromEnv(): string[] {
 export async function verifyAuditDir(dir: string, options: VerifyOptions = {}): Promise<AuditVerification> {
   const chains: ChainVerification[] = [];
   if (options.checkpoints === false) {
-    for (const file of await chainFiles(dir)) chains.push(await verifyChainFile(file));
+    for (const file of await chainFiles(dir)) {
+      const chain = await verifyChainFile(file);
+      // The index is checked here only when asked for: this is the hash chains' check alone.
+      if (options.index === true) {
+        const { indexRebuilt } = await checkIndex(dir, chain, lockHolder(join(dir, `${chain.chain}.lock`)) !== undefined, options, chain.problems);
+        Object.assign(chain, { ok: chain.ok && chain.problems.length === 0 }, indexRebuilt ? { indexRebuilt } : {});
+      }
+      chains.push(chain);
+    }
     return { ok: chains.every((c) => c.ok), chains };
   }
   const folders = [dir, ...(options.witnesses ?? witnessesFromEnv())];
   const publicKeys = readPublicKeys(options.publicKeys ?? [keyDirOf(dir)]);
   const names = new Set([...(await chainFiles(dir)).map((f) => basename(f, '.log')), ...(await checkpointedChains(folders))]);
-  for (const chain of [...names].sort()) chains.push(await verifyAgainstCheckpoints(dir, chain, await CheckpointCheck.load(chain, { folders, publicKeys })));
+  for (const chain of [...names].sort()) chains.push(await verifyAgainstCheckpoints(dir, chain, await CheckpointCheck.load(chain, { folders, publicKeys }), options));
   return { ok: chains.every((c) => c.ok), chains };
 }
