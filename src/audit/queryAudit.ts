@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor, isoTimeMs, type AuditFilter, type Cursor } 
 import { parseRecordLine, type AuditRecord } from './auditRecord.js';
 import { readLines } from './lines.js';
 import { indexedEnd, recordsAt, subjectHits } from './subjectIndexReader.js';
-import { canonicalSubject, listHashOf, readSubjectList } from './subjectList.js';
+import { canonicalSubject, listHashOf, readSubjectList, SUBJECT_LIST_PREFIX } from './subjectList.js';
 import { chainFiles } from './verifyAudit.js';
 
 export type { AuditFilter } from './auditFilter.js';
@@ -75,6 +75,13 @@ function subjectMatcher(dir: string, subject: string): (record: AuditRecord) => 
   };
 }
 
+/** A record the index found does name the subject (keys are 64-bit hashes: a collision is not a match). */
+function names(record: AuditRecord, subject: string, list: string | null): boolean {
+  if (list !== null) return record.subjects.includes(`${SUBJECT_LIST_PREFIX}${list}`);
+  const wanted = canonicalSubject(subject);
+  return record.subjects.some((s) => canonicalSubject(s) === wanted);
+}
+
 /** Keeps the newest `limit` + 1 records seen (one more tells that a next page exists). */
 class Newest {
   private kept: AuditRecord[] = [];
@@ -121,10 +128,11 @@ export async function queryAuditPage(dir: string, filter: AuditFilter, options: 
     }
     // The index's hits are newest first: read them in slices and stop once a page is full in this chain.
     let kept = 0;
-    const seqs = [...new Set(hits.hits.map((h) => h.seq))];
+    const via = new Map(hits.hits.map((h) => [h.seq, h.list]));
+    const seqs = [...via.keys()];
     for (let i = 0; i < seqs.length && kept <= limit; i += 256) {
       for (const record of await recordsAt(file, dir, chain, seqs.slice(i, i + 256))) {
-        if (matches(record) && where(record)) {
+        if (matches(record) && where(record) && names(record, filter.subject!, via.get(record.seq) ?? null)) {
           newest.add(record);
           kept++;
         }

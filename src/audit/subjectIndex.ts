@@ -7,15 +7,14 @@
  * - `<chain>.seqs`: one 44-byte slot a record, at (seq - 1) * 44: the record's byte offset in the
  *   chain file (float64), its line's length (uint32) and its hash (32 bytes). Finds a record by seq
  *   without reading the chain, and gives the Merkle leaves of any checkpoint interval.
- * - `<chain>.entries`: one 24-byte entry a (subject, record): the subject's key (the first 8 bytes
- *   of SHA-256 of its canonical form), the record's seq (float64), the entry before it in the same
+ * - `<chain>.entries`: one 24-byte entry a (subject, record): the subject's key (a 64-bit hash of
+ *   its canonical form), the record's seq (float64), the entry before it in the same
  *   bucket (uint32, 0 = none) and its kind (0: the record names the subject; 1: the subject is in
  *   subject list number `seq`). Each bucket's entries form a list from newest to oldest.
  * - `<chain>.buckets`: the newest entry of each of 2^bits buckets, saved now and then with the
  *   number of entries it covers; entries after that are read from the end of the entries file.
  * - `<chain>.lists`: the subject lists this chain has indexed, by number, one JSON line each.
  */
-import { hash as digest } from 'node:crypto';
 import { join } from 'node:path';
 
 export const SEQ_SLOT = 44;
@@ -48,10 +47,22 @@ export interface SubjectKey {
   lo: number;
 }
 
-/** The key of a canonical subject (see subjectList.ts for the canonical form). */
+/**
+ * The key of a canonical subject: a 64-bit hash (cyrb53's mixing, carried to two 32-bit halves).
+ * Not a cryptographic hash: SHA-256 costs microseconds a subject, and the index only needs to spread
+ * subjects over buckets; a record found by key is checked against its subjects before it is given.
+ */
 export function subjectKey(canonical: string): SubjectKey {
-  const d = digest('sha256', canonical, 'buffer') as unknown as Buffer;
-  return { hi: d.readUInt32BE(0), lo: d.readUInt32BE(4) };
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < canonical.length; i++) {
+    const c = canonical.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return { hi: h1 >>> 0, lo: h2 >>> 0 };
 }
 
 /** The key of the records that name subject list `hash`. */
@@ -68,12 +79,12 @@ export interface Entry extends SubjectKey {
   kind: number;
 }
 
-export function writeEntry(buffer: Buffer, at: number, entry: Entry): void {
-  buffer.writeUInt32LE(entry.hi, at);
-  buffer.writeUInt32LE(entry.lo, at + 4);
-  buffer.writeDoubleLE(entry.seq, at + 8);
-  buffer.writeUInt32LE(entry.prev, at + 16);
-  buffer.writeUInt32LE(entry.kind, at + 20);
+export function writeEntry(buffer: Buffer, at: number, key: SubjectKey, seq: number, prev: number, kind: number): void {
+  buffer.writeUInt32LE(key.hi, at);
+  buffer.writeUInt32LE(key.lo, at + 4);
+  buffer.writeDoubleLE(seq, at + 8);
+  buffer.writeUInt32LE(prev, at + 16);
+  buffer.writeUInt32LE(kind, at + 20);
 }
 
 export function readEntry(buffer: Buffer, at: number): Entry {

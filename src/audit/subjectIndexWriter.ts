@@ -164,7 +164,7 @@ export class SubjectIndexWriter {
     const entries = Buffer.alloc(pending.length * ENTRY_SIZE);
     for (const [i, e] of pending.entries()) {
       const bucket = bucketOf(e.key, bits);
-      writeEntry(entries, i * ENTRY_SIZE, { ...e.key, seq: e.seq, kind: e.kind, prev: newest.get(bucket) ?? this.buckets.heads[bucket]! });
+      writeEntry(entries, i * ENTRY_SIZE, e.key, e.seq, newest.get(bucket) ?? this.buckets.heads[bucket]!, e.kind);
       newest.set(bucket, this.entryCount + i + 1);
     }
     await this.entries.write(entries, 0, entries.length, this.entryCount * ENTRY_SIZE);
