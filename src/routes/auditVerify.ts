@@ -21,6 +21,7 @@ export const auditVerifyRoutes: FastifyPluginAsync<{ auditDir: string }> = async
                   chain: { type: 'string' }, records: { type: 'integer' }, ok: { type: 'boolean' },
                   head: { type: 'object', properties: { seq: { type: 'integer' }, hash: { type: 'string' } } },
                   firstBad: { type: 'object', properties: { line: { type: 'integer' }, seq: { type: ['integer', 'null'] }, problem: { type: 'string' } } },
+                  problems: { type: 'array', items: { type: 'string' } }, checkpoints: { type: 'integer' }, unsigned: { type: 'integer' },
                 },
               },
             },
