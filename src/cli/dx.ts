@@ -9,6 +9,7 @@ import { registerCasesCommands } from './commands/cases.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
+import { registerLinkCommand } from './commands/link.js';
 import { registerPublishCommand } from './commands/publish.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCasesCommands(program);
   registerCheckCommand(program);
   registerApplicationsCommand(program);
+  registerLinkCommand(program);
   return program;
 }
 
