@@ -6,6 +6,7 @@
  */
 import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
+import { filterColumns } from '../connectors/rowFilter.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { splitCsvLine } from './csvLine.js';
 import type { StagedSource } from './stageSources.js';
@@ -41,19 +42,15 @@ export interface RawFile {
 
 /** The columns a connector reads from each row. */
 export function mappedColumns(connector: Connector): string[] {
-  const columns = new Set<string>();
-  for (const r of connector.readers) {
-    if (r.column) columns.add(r.column);
-    if (r.when) columns.add(r.when.column);
-  }
-  return [...columns];
+  return [...new Set([...connector.readers.flatMap((r) => r.columns), ...filterColumns(connector.filter)])];
 }
 
 
 function missingColumnsError(connector: Connector, file: string, found: string[], hint = ''): SourceFileError | null {
-  const missing = connector.readers.flatMap((r) =>
-    [r.column, r.when?.column].filter((c): c is string => c !== undefined && !found.includes(c)).map((c) => `"${c}" (for ${r.field.name})`),
-  );
+  const missing = [
+    ...connector.readers.flatMap((r) => r.columns.filter((c) => !found.includes(c)).map((c) => `"${c}" (for ${r.field.name})`)),
+    ...filterColumns(connector.filter).filter((c) => !found.includes(c)).map((c) => `"${c}" (for the filter)`),
+  ];
   if (missing.length === 0) return null;
   const unique = [...new Set(missing)];
   return new SourceFileError(file, `mapped column${unique.length > 1 ? 's' : ''} ${unique.join(', ')} not in the header; the header has: ${found.join(', ')}${hint}`, 1);
