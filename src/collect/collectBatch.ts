@@ -13,6 +13,7 @@ import { fieldSql, sourceColumn, textColumn, valueColumn } from './fieldExpressi
 import { filterSql } from './rowFilterSql.js';
 import { referencePeriodSql } from './referencePeriodSql.js';
 import { rejectRankSql, rejectReasonSql } from './rejectReasons.js';
+import { compareControlTotals, type ControlRow } from './controlTotals.js';
 import { readCsv, readJsonLines, readParquet, type RawFile } from './rawSources.js';
 import { SourceFileError } from './stageTextFile.js';
 import { removeStaged, stageSources, type StagedSource } from './stageSources.js';
@@ -105,7 +106,7 @@ async function insertEarlyQuarantine(warehouse: Warehouse, batch: { batchId: str
 async function deletePeriodBatch(warehouse: Warehouse, connector: Connector, period: string): Promise<void> {
   const key = [period, connector.id];
   await warehouse.run(`DELETE FROM ${ident(connector.schema.table)} WHERE _period = ? AND _connector = ?`, key);
-  for (const table of ['quarantine', 'check_results', 'check_failures', 'batch_files', 'batches']) {
+  for (const table of ['quarantine', 'check_results', 'check_failures', 'batch_files', 'batch_controls', 'batches']) {
     await warehouse.run(`DELETE FROM ${ident(table)} WHERE period = ? AND connector = ?`, key);
   }
 }
@@ -149,6 +150,12 @@ async function loadFile(warehouse: Warehouse, connector: Connector, batch: { bat
   return account;
 }
 
+async function insertControls(warehouse: Warehouse, batch: { batchId: string; period: string; connector: string }, controls: ControlRow[]): Promise<void> {
+  for (const c of controls) {
+    await warehouse.run(`INSERT INTO batch_controls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [batch.batchId, batch.period, batch.connector, c.file, c.controlFile, c.measure, c.declared, c.actual, c.problem]);
+  }
+}
+
 async function dropTemporaries(warehouse: Warehouse, tables: string[]): Promise<void> {
   for (const table of tables) await warehouse.run(`DROP TABLE IF EXISTS ${ident(table)}`);
 }
@@ -181,6 +188,7 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
       await traced(`${file} typed`, () => typeRows(warehouse, connector, raw, typedTable));
       typedTables.push(typedTable);
     }
+    const controls = await compareControlTotals(warehouse, connector, dropDir, period, raws.map((r, i) => ({ file: r.file, rowsRead: r.rowsRead, typedTables: [typedTables[i]!] })));
     const batch = { batchId: batchIdFor(connector, period, raws.map((r) => r.sha256)), period, connector: connector.id };
     const accounts = await traced(`${connector.id} commit`, () => warehouse.transaction(async () => {
       await traced(`${connector.id} delete`, () => deletePeriodBatch(warehouse, connector, period));
@@ -200,6 +208,7 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
             connector.source.format === 'parquet' ? null : connector.source.encoding, a.rowsRead, a.rowsLoaded, a.rowsQuarantined, a.blankLines, a.rowsFiltered,
           ]);
       }
+      await insertControls(warehouse, batch, controls);
       return done;
     }));
     return {

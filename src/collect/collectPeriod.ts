@@ -10,6 +10,7 @@ import type { Connector, ConnectorSet } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { collectBatch, type BatchResult } from './collectBatch.js';
 import { matchSourceFiles } from './sourceFiles.js';
+import { controlFilesOf } from './controlTotals.js';
 import { stageSources, type StagedSource } from './stageSources.js';
 
 export type AttemptStatus = 'loaded' | 'failed' | 'missing';
@@ -42,7 +43,10 @@ interface Planned {
 }
 
 function plan(connector: Connector, period: string, dropDir: string): Planned {
-  return { connector, files: matchSourceFiles(dropDir, connector.source.glob, period) };
+  // A control file (校核) may match the data glob too: it is read as totals, never as rows.
+  const controls = new Set(controlFilesOf(connector, dropDir, period));
+  const files = matchSourceFiles(dropDir, connector.source.glob, period).filter((f) => !controls.has(f) && !f.endsWith('.control.json'));
+  return { connector, files };
 }
 
 /** Start staging a planned batch's files now (Node work that overlaps DuckDB's work on the batch before). */
