@@ -160,6 +160,14 @@ async function dropTemporaries(warehouse: Warehouse, tables: string[]): Promise<
   for (const table of tables) await warehouse.run(`DROP TABLE IF EXISTS ${ident(table)}`);
 }
 
+/** Whatever DuckDB says about a file, the error names the file and how it was read. */
+function namingTheFile(connector: Connector, file: string, error: unknown): Error {
+  if (error instanceof SourceFileError) return error;
+  const message = (error as Error).message.split('\n')[0]!.replace(/^[A-Za-z ]+ Error: /, '');
+  const how = connector.source.format === 'parquet' ? 'Parquet' : `${connector.source.format === 'jsonl' ? 'JSON Lines' : 'CSV'} in ${connector.source.encoding}`;
+  return new SourceFileError(file, `cannot be read as ${how}: ${message}`);
+}
+
 let typedCounter = 0;
 
 export function batchIdFor(connector: Connector, period: string, fileHashes: string[]): string {
@@ -185,7 +193,9 @@ export async function collectBatch(warehouse: Warehouse, connector: Connector, p
       raws.push(raw);
       const typedTable = `typed_${process.pid}_${++typedCounter}`;
       temporaries.push(typedTable, ...(raw.rejectsTable ? [raw.rejectsTable, `${raw.rejectsTable}_scan`] : []));
-      await traced(`${file} typed`, () => typeRows(warehouse, connector, raw, typedTable));
+      await traced(`${file} typed`, () => typeRows(warehouse, connector, raw, typedTable)).catch((error: unknown) => {
+        throw namingTheFile(connector, file, error);
+      });
       typedTables.push(typedTable);
     }
     const controls = await compareControlTotals(warehouse, connector, dropDir, period, raws.map((r, i) => ({ file: r.file, rowsRead: r.rowsRead, typedTables: [typedTables[i]!] })));

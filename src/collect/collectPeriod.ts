@@ -11,7 +11,7 @@ import type { Warehouse } from '../store/warehouse.js';
 import { collectBatch, type BatchResult } from './collectBatch.js';
 import { matchSourceFiles } from './sourceFiles.js';
 import { controlFilesOf } from './controlTotals.js';
-import { stageSources, type StagedSource } from './stageSources.js';
+import { removeStaleStaged, stageSources, type StagedSource } from './stageSources.js';
 
 export type AttemptStatus = 'loaded' | 'failed' | 'missing';
 
@@ -95,6 +95,7 @@ async function recordBroken(warehouse: Warehouse, runId: string, period: string,
 export async function collectOneConnector(warehouse: Warehouse, set: ConnectorSet, connectorId: string, period: string, dropDir: string, runId: string): Promise<CollectAttempt> {
   assertPeriod(period);
   assertSourceFolder(dropDir, period);
+  await removeStaleStaged(warehouse.tempDir);
   const broken = set.broken.find((b) => b.id === connectorId);
   if (broken) return recordBroken(warehouse, runId, period, broken);
   const connector = set.connectors.find((c) => c.id === connectorId);
@@ -112,6 +113,7 @@ export interface CollectHooks {
 export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string, hooks: CollectHooks = {}): Promise<CollectOutcome> {
   assertPeriod(period);
   assertSourceFolder(dropDir, period);
+  await removeStaleStaged(warehouse.tempDir);
   const runId = hooks.runId ?? randomUUID();
   const concurrency = hooks.concurrency ?? Number(process.env.DX_COLLECT_CONCURRENCY ?? 2);
   const attempts: CollectAttempt[] = [];
