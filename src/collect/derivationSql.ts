@@ -10,7 +10,9 @@ import { describeSteps, type CleanStep, type Derivation } from '../connectors/fi
 /** The raw text of a department column, as a SQL expression over the raw table. */
 export type ColumnSql = (column: string) => string;
 
-const trimmed = (sql: string): string => `NULLIF(trim(${sql}), '')`;
+/** Spaces trimmed around a value: ASCII and the ideographic space (U+3000) a Chinese export pads with. */
+export const trimSql = (sql: string): string => `trim(${sql}, ' \u3000')`;
+const trimmed = (sql: string): string => `NULLIF(${trimSql(sql)}, '')`;
 
 const FULL_WIDTH = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0xff01 + i)).join('') + '\u3000';
 const HALF_WIDTH = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)).join('') + ' ';
@@ -19,9 +21,10 @@ const HALF_WIDTH = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21
 export function cleanSql(step: CleanStep, t: string): string {
   switch (step) {
     case 'full-width': return `translate(${t}, ${str(FULL_WIDTH)}, ${str(HALF_WIDTH)})`;
-    case 'spaces': return `regexp_replace(${t}, '\\s+', '', 'g')`;
+    // RE2's \s is ASCII only: the ideographic (U+3000) and no-break (U+00A0) spaces are named.
+    case 'spaces': return `regexp_replace(${t}, '[\\s\\x{3000}\\x{00A0}]+', '', 'g')`;
     case 'thousands': return `regexp_replace(${t}, '(\\d)[,，](\\d)', '\\1\\2', 'g')`;
-    case 'currency': return `trim(regexp_replace(${t}, '[¥￥$]|元|RMB|CNY|人民币', '', 'g'))`;
+    case 'currency': return trimSql(`regexp_replace(${t}, '[¥￥$]|元|RMB|CNY|人民币', '', 'g')`);
     case 'percent':
       return `CASE WHEN ends_with(${t}, '%') AND TRY_CAST(rtrim(${t}, '%') AS DECIMAL(24,8)) IS NOT NULL
         THEN CAST(CAST(TRY_CAST(rtrim(${t}, '%') AS DECIMAL(24,8)) / 100 AS DECIMAL(24,10)) AS VARCHAR) ELSE ${t} END`;
@@ -34,7 +37,7 @@ export function sourceTextSql(derivation: Derivation, column: string | undefined
   let text: string;
   if (derivation.surrogate === 'file-line') return `${str(`${file}:`)} || CAST(__line AS VARCHAR)`;
   if (derivation.surrogate) {
-    const cells = derivation.surrogate.hash.map((c) => `coalesce(trim(${columnSql(c)}), '')`);
+    const cells = derivation.surrogate.hash.map((c) => `coalesce(${trimSql(columnSql(c))}, '')`);
     return `substr(md5(concat_ws(chr(31), ${cells.join(', ')})), 1, 20)`;
   }
   if (derivation.template) {
