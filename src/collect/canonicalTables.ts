@@ -10,6 +10,8 @@ import type { Warehouse } from '../store/warehouse.js';
 export const LINEAGE_COLUMNS: ReadonlyArray<[string, string]> = [
   ['_batch_id', 'VARCHAR NOT NULL'],
   ['_period', 'VARCHAR NOT NULL'],
+  // The month the row describes (YYYY-MM): the drop's period, or as the manifest's referencePeriod says.
+  ['_reference_period', 'VARCHAR'],
   ['_connector', 'VARCHAR NOT NULL'],
   ['_department', 'VARCHAR NOT NULL'],
   ['_file', 'VARCHAR NOT NULL'],
