@@ -18,6 +18,7 @@ import { governGraph } from './governGraph.js';
 import type { Model } from './modelGraph.js';
 import { testSql, type ModelTestResult } from './modelTests.js';
 import { rolePlayers, type RolePlayer } from './roles.js';
+import type { DepartmentRegistry } from './departments.js';
 
 /** Snapshot tables: the period's rows of each, from a mart or an intermediate model. */
 export const SNAPSHOTS: ReadonlyArray<{ table: string; model: string; key: string }> = [
@@ -114,15 +115,18 @@ async function persistRun(warehouse: Warehouse, period: string, tests: ModelTest
 
 /**
  * Govern a period with the connector set that collected it (its manifests say who plays which
- * role; the repository's connectors/ when not given).
+ * role; the repository's connectors/ when not given) and the department registry
+ * (schemas/departments.json when not given).
  */
-export async function governPeriod(warehouse: Warehouse, period: string, set: ConnectorSet = loadConnectorSet()): Promise<GovernResult> {
+export async function governPeriod(
+  warehouse: Warehouse, period: string, set: ConnectorSet = loadConnectorSet(), options: { departments?: DepartmentRegistry } = {},
+): Promise<GovernResult> {
   const schemas = [...loadCanonicalSchemas().values()];
   for (const schema of schemas) await ensureCanonicalTable(warehouse, schema);
   for (const statement of readPipelineSql('warehouse/governance.sql')) await warehouse.run(statement);
   await stewardRejections(warehouse, period);
   const params = { period, period_end: periodEnd(period), previous_period: previousPeriod(period) };
-  const players = rolePlayers(set.connectors);
+  const players = rolePlayers(set.connectors, options.departments);
   const tests: ModelTestResult[] = [];
   for (const m of governGraph(schemas, players)) {
     await build(warehouse, m, params);
