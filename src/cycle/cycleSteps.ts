@@ -61,7 +61,7 @@ export async function checkStep(warehouse: Warehouse, input: StepInput, progress
 }
 
 export async function governStep(warehouse: Warehouse, input: StepInput): Promise<GovernResult> {
-  return governPeriod(warehouse, input.period);
+  return governPeriod(warehouse, input.period, input.set);
 }
 
 /** The analysts' cross-checks over the governed period: findings, and cases kept across periods. */

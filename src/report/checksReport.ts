@@ -34,8 +34,18 @@ export interface BatchReport {
   rules: RuleFailure[];
 }
 
+/** A govern model's test that did not pass (declared in the model's header). */
+export interface ModelTestFailure {
+  model: string;
+  test: string;
+  severity: 'error' | 'warn';
+  failing_rows: number;
+}
+
 export interface ChecksReport {
   period: string;
+  /** Failing govern model tests: an error-level one blocks like a failing check. */
+  model_tests: ModelTestFailure[];
   publishable: boolean;
   /** Why not: error-level rule failures, failed and missing batches. */
   blocking: string[];
@@ -55,6 +65,9 @@ export async function checksReport(warehouse: Warehouse, period: string, connect
      FROM check_results WHERE period = ? ORDER BY connector, rule_id`, [period]);
   const reasons = await warehouse.all<{ connector: string; reason: string; rows: number }>(
     `SELECT connector, regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS reason, count(*) AS rows FROM quarantine WHERE period = ? GROUP BY ALL ORDER BY connector, rows DESC`, [period]);
+
+  const modelTests = await warehouse.all<ModelTestFailure>(
+    `SELECT model, test, severity, failing_rows FROM model_test_results WHERE period = ? AND status <> 'pass' ORDER BY model, test`, [period]);
 
   const ids = [...new Set([...connectorIds, ...batches.map((b) => b.connector)])].sort();
   const report: BatchReport[] = ids.map((connector) => {
@@ -78,9 +91,9 @@ export async function checksReport(warehouse: Warehouse, period: string, connect
     ...(b.status === 'failed' ? [`${b.connector}: batch failed: ${b.error}`] : []),
     ...(b.status === 'missing' || b.status === 'not collected' ? [`${b.connector}: no batch for ${period}`] : []),
     ...b.rules.filter((r) => r.status === 'error').map((r) => `${b.connector}: ${r.rule_id} failed on ${r.failed_rows} of ${r.checked_rows} rows (${(r.failure_ratio * 100).toFixed(2)}% > ${(r.error_above * 100).toFixed(2)}%)`),
-  ]);
+  ]).concat(modelTests.filter((m) => m.severity === 'error').map((m) => `govern: model ${m.model} fails its test "${m.test}" on ${m.failing_rows} row(s)`));
   const sum = (k: 'rows_read' | 'rows_loaded' | 'rows_quarantined') => report.reduce((s, b) => s + b[k], 0);
-  return { period, publishable: blocking.length === 0, blocking, totals: { rows_read: sum('rows_read'), rows_loaded: sum('rows_loaded'), rows_quarantined: sum('rows_quarantined') }, batches: report };
+  return { period, model_tests: modelTests, publishable: blocking.length === 0, blocking, totals: { rows_read: sum('rows_read'), rows_loaded: sum('rows_loaded'), rows_quarantined: sum('rows_quarantined') }, batches: report };
 }
 
 /** The summary a steward wants first: one line per department dataset, then what blocks publishing. */
@@ -98,6 +111,7 @@ export function renderChecksReport(report: ChecksReport): string {
     renderTable(['dataset', 'status', 'read', 'loaded', 'quarantined', 'errors', 'warnings'], rows),
   ];
   if (failing.length > 0) out.push('', renderTable(['dataset', 'rule', 'status', 'failed rows', 'ratio', 'about'], failing));
+  if (report.model_tests.length > 0) out.push('', renderTable(['govern model', 'test', 'status', 'failing rows'], report.model_tests.map((m) => [m.model, m.test, m.severity, m.failing_rows])));
   out.push('', report.publishable ? 'Publishable: yes, no error-level failures.' : `Publishable: no. ${report.blocking.length} blocking finding(s):\n${report.blocking.map((b) => `  - ${b}`).join('\n')}`);
   const failed = report.batches.filter((b) => b.status === 'failed');
   if (failed.length > 0) out.push('', 'Failed batches:', ...failed.map((b) => `  ${b.connector}: ${b.error}`));
