@@ -31,6 +31,7 @@ import { paymentRoutes } from './routes/payments.js';
 import { caseRoutes } from './routes/cases.js';
 import { applicationRoutes } from './routes/applications.js';
 import { repairDecisionRoutes } from './routes/repairDecisions.js';
+import { caseWorkRoutes } from './routes/caseWork.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -95,6 +96,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(caseRoutes);
   await fastify.register(applicationRoutes);
   await fastify.register(repairDecisionRoutes);
+  await fastify.register(caseWorkRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */
