@@ -32,6 +32,7 @@ import { caseRoutes } from './routes/cases.js';
 import { applicationRoutes } from './routes/applications.js';
 import { repairDecisionRoutes } from './routes/repairDecisions.js';
 import { caseWorkRoutes } from './routes/caseWork.js';
+import { applicationReviewRoutes } from './routes/applicationReviews.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -97,6 +98,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(applicationRoutes);
   await fastify.register(repairDecisionRoutes);
   await fastify.register(caseWorkRoutes);
+  await fastify.register(applicationReviewRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */

@@ -74,7 +74,13 @@ export const FIELDS = {
   valid_until: ["有效期至", "Valid until"],
   violation: ["违法行为", "Violation"],
   wife_id_number: ["女方身份证号", "Wife ID number"],
-  wife_name: ["女方姓名", "Wife name"],};
+  wife_name: ["女方姓名", "Wife name"],  // What the cross-checks hold as evidence, beside the canonical fields.
+  legal_representative_id: ['法定代表人身份证号', 'Legal representative ID number'], pension_monthly_amount: ['月养老金', 'Monthly pension'],
+  minimum_living_allowance: ['低保', 'Minimum living allowance'], certificate_valid_until: ['残疾证有效期至', 'Certificate valid until'],
+  pension_status: ['养老金状态', 'Pension status'], provenance: ['来源', 'Where it came from'], source: ['来源', 'Source'], payment: ['发放', 'Payment'],
+  payments: ['发放记录', 'Payments'], business_status: ['登记状态', 'Business status'], business_status_date: ['登记状态日期', 'Business status date'],
+  death_evidence: ['死亡依据', 'Death evidence'], register_status: ['户籍状态', 'Register status'], deceased: ['已死亡', 'Deceased'],
+};
 
 /** kind → code → [zh, en] */
 export const CODES = {
@@ -86,7 +92,7 @@ export const CODES = {
     active: ['有效', 'Active'], refused: ['已拒绝', 'Refused'], revoked: ['已撤销', 'Revoked'], expired: ['已过期', 'Expired'],
     allowed: ['允许', 'Allowed'], denied: ['拒绝', 'Denied'], ok: ['完整', 'Intact'], broken: ['已破坏', 'Broken'],
     accepted: ['已接受', 'Accepted'], rejected: ['已拒绝', 'Rejected'], repaired: ['已修复', 'Repaired'], unresolved: ['未解析', 'Unresolved'],
-    received: ['已接收', 'Received'], late: ['迟交', 'Late'], due: ['待交', 'Due'], onTime: ['按时', 'On time'],
+    approvedByPerson: ['人工批准', 'Approved by a person'], received: ['已接收', 'Received'], late: ['迟交', 'Late'], due: ['待交', 'Due'], onTime: ['按时', 'On time'],
   },
   mode: { 'in-process': ['进程内', 'In process'], queued: ['队列', 'Queued'] },
   stage: { decode: ['解码', 'Decode'], parse: ['解析', 'Parse'], convert: ['转换', 'Convert'], validate: ['校验', 'Validate'], read: ['读取', 'Read'] },

@@ -144,4 +144,14 @@ export const LABELS = {
   confirmApplication: ['将{action}申请 {id}，理由：“{reason}”。立即生效，申请人将得到此结果。', '{action} application {id} with the reason “{reason}”. It takes effect at once; the applicant is told.'],
   bulkRepairs: ['按依据类别批量决定', 'Decide by evidence class'], evidenceClass: ['依据类别', 'Evidence class'],
   acceptAll: ['全部接受', 'Accept all'], rejectAll: ['全部拒绝', 'Reject all'], undecided: ['未决定', 'Undecided'], compare: ['对比', 'Compare'],
+  // Case work.
+  ageDays: ['立案天数', 'Age (days)'], assignee: ['承办人', 'Assigned to'], notes: ['备注', 'Notes'], assign: ['指派', 'Assign'],
+  assigneeRequired: ['请填写承办人。', 'Say who is to work on it.'], notePlaceholder: ['备注内容', 'A note'], addNote: ['添加备注', 'Add the note'],
+  noteRequired: ['请填写备注内容。', 'Write the note.'], work: ['办理', 'Who works on it'], unassigned: ['未指派', 'No one yet'],
+  ruleOutcomes: ['各规则的核查结果', 'Each rule\'s outcome rate'],
+  ruleOutcomesHint: ['每期新发现的案件中，经核实确认（含已办结）与驳回的比例：比例低的规则值得先改进。', 'Of the cases each rule found in a period, how many were confirmed (or resolved) against dismissed: a rule with a low rate is worth improving first.'],
+  found: ['发现', 'Found'], outcomeRate: ['确认率', 'Confirmed of decided'], notYetDecided: ['尚无决定', 'None decided yet'],
+  order: ['排序', 'Order'], order_amount: ['金额从高到低，再按立案先后', 'Largest amount first, then oldest'], order_age: ['立案先后，再按金额', 'Oldest first, then largest amount'],
+  confirm_: ['确认', 'Confirm'], assign_: ['指派', 'Assign'], note: ['备注', 'Note'],
+  personDecision: ['人工审核决定', 'A person\'s decision'],
 };
