@@ -30,6 +30,9 @@ import { consoleRoutes } from './console/consoleRoutes.js';
 import { paymentRoutes } from './routes/payments.js';
 import { caseRoutes } from './routes/cases.js';
 import { applicationRoutes } from './routes/applications.js';
+import { repairDecisionRoutes } from './routes/repairDecisions.js';
+import { caseWorkRoutes } from './routes/caseWork.js';
+import { applicationReviewRoutes } from './routes/applicationReviews.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -93,6 +96,9 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(paymentRoutes);
   await fastify.register(caseRoutes);
   await fastify.register(applicationRoutes);
+  await fastify.register(repairDecisionRoutes);
+  await fastify.register(caseWorkRoutes);
+  await fastify.register(applicationReviewRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */

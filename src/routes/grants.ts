@@ -65,9 +65,10 @@ export const grantRoutes: FastifyPluginAsync = async (fastify) => {
   for (const decision of ['approve', 'refuse'] as const) {
     fastify.post<{ Params: { id: string }; Body: { reason?: string } }>(`/v1/requests/:id/${decision}`, {
       schema: {
-        summary: decision === 'approve' ? 'Approve a pending request (the providing department)' : 'Refuse a pending request, giving the reason', tags: ['grants'],
+        summary: decision === 'approve' ? 'Approve a pending request, giving the reason (the providing department)' : 'Refuse a pending request, giving the reason', tags: ['grants'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        body: { type: 'object', additionalProperties: false, ...(decision === 'refuse' ? { required: ['reason'] } : {}), properties: { reason: { type: 'string', minLength: 1 } } },
+        // Both need the reason: an approval grants a register, and who approved it on what grounds is the audit's question.
+        body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } } },
         response: { 200: grantSchema, ...errorResponses },
       },
     }, async (request) => {

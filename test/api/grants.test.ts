@@ -23,9 +23,13 @@ t.test('a conditional resource: the client applies, the provider decides with re
   t.equal(first.json().status, 'pending');
   t.equal((await lookup()).statusCode, 403, 'pending is not granted');
 
-  t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: otherProvider.headers, payload: {} })).statusCode, 403, 'only the providing department decides');
-  t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: clerk.headers, payload: {} })).statusCode, 403, 'not the applicant');
+  t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: otherProvider.headers, payload: { reason: 'not theirs to give' } })).statusCode, 403, 'only the providing department decides');
+  t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: clerk.headers, payload: { reason: 'asking myself' } })).statusCode, 403, 'not the applicant');
   t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/refuse`, headers: provider.headers, payload: {} })).statusCode, 400, 'a refusal gives its reason');
+  for (const payload of [{}, { reason: '' }, { reason: '   ' }]) {
+    t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: provider.headers, payload })).statusCode, 400, `an approval gives its reason too (${JSON.stringify(payload)})`);
+  }
+  t.equal((await lookup()).statusCode, 403, 'still not granted after approvals without a reason');
   const approved = await app.inject({ method: 'POST', url: `/v1/requests/${first.json().id}/approve`, headers: provider.headers, payload: { reason: 'purpose within the law' } });
   t.equal(approved.json().status, 'active');
   const after = await lookup();
