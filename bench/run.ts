@@ -3,7 +3,8 @@
  * in this run, beside its baseline. BENCH_PERSONS sets the city's size (default 1,000,000),
  * BENCH_CYCLE_PERSONS the sizes of the whole-cycle runs (default that and three times that),
  * BENCH_CROSSCHECK_PERSONS the sizes of the cross-check runs (the same default), BENCH_SUITES
- * which suites run (default all: collect,cycle,api,queue,crosscheck).
+ * which suites run (default all: collect,cycle,api,serving,queue,partitions,crosscheck),
+ * BENCH_PARTITION_PERSONS the size of each partition of the partitioned cycle (default 200,000).
  *
  * Each suite's section is kept in bench/results/<suite>.md with the command and date that
  * produced it, and RESULTS.md is assembled from all of them: running one suite again replaces
@@ -18,8 +19,10 @@ import { benchCollectCheck } from './collectCheck.js';
 import { benchCycle, cycleMarkdown } from './cycleScale.js';
 import { benchQueue } from './queueCycle.js';
 import { benchCrossCheck, crossCheckMarkdown } from './crossCheck.js';
+import { benchServing } from './servingMemory.js';
+import { benchPartitions } from './partitionCycle.js';
 
-const SUITES = ['collect', 'cycle', 'api', 'queue', 'crosscheck'] as const;
+const SUITES = ['collect', 'cycle', 'api', 'serving', 'queue', 'partitions', 'crosscheck'] as const;
 type Suite = (typeof SUITES)[number];
 
 const persons = Number(process.env.BENCH_PERSONS ?? 1_000_000);
@@ -39,7 +42,9 @@ const run: Record<Suite, () => Promise<string>> = {
     return cycleMarkdown(cycles);
   },
   api: async () => (await benchApi(workDir, persons)).markdown,
+  serving: async () => (await benchServing(workDir, persons)).markdown,
   queue: async () => (await benchQueue(workDir, persons)).markdown,
+  partitions: async () => (await benchPartitions(workDir, Number(process.env.BENCH_PARTITION_PERSONS ?? 200_000))).markdown,
   crosscheck: async () => {
     const runs = [];
     for (const size of sizes('BENCH_CROSSCHECK_PERSONS')) runs.push(await benchCrossCheck(workDir, size));
@@ -48,7 +53,7 @@ const run: Record<Suite, () => Promise<string>> = {
 };
 
 function commandFor(suite: Suite): string {
-  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : undefined;
+  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : suite === 'partitions' ? 'BENCH_PARTITION_PERSONS' : undefined;
   return [
     persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,
     sizeVariable && process.env[sizeVariable] ? `${sizeVariable}=${process.env[sizeVariable]} ` : '',

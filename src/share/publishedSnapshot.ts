@@ -2,12 +2,14 @@
  * What the API serves: a published period's views copied into a DuckDB file of their own,
  * which API processes open read-only while the cycle writes the warehouse. A pointer file
  * (published/CURRENT.json, replaced atomically) names the current one; publishing a new period
- * writes a new file and moves the pointer, and the servers switch over.
+ * writes a new file and the served files beside it (servedFile.ts), then moves the pointer, and the
+ * servers switch over.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quotedString as str } from '@duckdb/node-api';
 import type { Warehouse } from '../store/warehouse.js';
+import { ensureServedFiles, SERVED_VIEWS, servedFilePath } from './servedFile.js';
 
 export interface SnapshotPointer {
   period: string;
@@ -72,6 +74,8 @@ export async function exportSnapshot(warehouse: Warehouse, period: string): Prom
   } finally {
     await warehouse.run(`DETACH snapshot`);
   }
+  // The files API processes answer lookups from, written before the pointer names the snapshot.
+  await ensureServedFiles(path);
   const pointer: SnapshotPointer = {
     period, file, publishedAt: new Date().toISOString(),
     populationViewSha256: governed.population_view_sha256, legalEntityViewSha256: governed.legal_entity_view_sha256,
@@ -96,5 +100,6 @@ function pruneSnapshots(dir: string, current: string): void {
   for (const old of files.slice(KEPT_SNAPSHOTS - 1)) {
     rmSync(join(dir, old), { force: true });
     rmSync(join(dir, `${old}.wal`), { force: true });
+    for (const view of SERVED_VIEWS) rmSync(servedFilePath(join(dir, old), view.table), { force: true });
   }
 }
