@@ -11,6 +11,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
 import { AuditLog } from './audit/auditLog.js';
+import { config } from './config.js';
 import { AccessStore } from './share/accessStore.js';
 import { SnapshotHolder } from './share/servingSnapshot.js';
 import { exchangePipeline, isExchangeRequest } from './plugins/exchange.js';
@@ -62,7 +63,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   // First, so that every route registered after it (the OpenAPI viewer's too) observes itself.
   await fastify.register(metrics);
   await fastify.register(securityHeaders, { contentSecurityPolicy: false });
-  await fastify.register(underPressure, { maxEventLoopDelay: 1000, maxHeapUsedBytes: 0, maxRssBytes: 0, retryAfter: 5, exposeStatusRoute: false });
+  await fastify.register(underPressure, { maxEventLoopDelay: config().DX_MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: 0, maxRssBytes: 0, retryAfter: 5, exposeStatusRoute: false });
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Data exchange API', version: '1', description: 'Authorised lookups, verifications and extracts of the population and legal-entity registers. Every request states its purpose and is audited.' },

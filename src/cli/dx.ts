@@ -2,6 +2,10 @@
 /** dx: the exchange's command line. Each command lives in its own file under commands/. */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { config, ConfigError } from '../config.js';
+import { CliError, EXIT } from './exitCodes.js';
+import { quietOnClosedPipe } from './output.js';
+import { registerConfigCommand } from './commands/config.js';
 import { registerAccessCommands } from './commands/access.js';
 import { registerApplicationsCommand } from './commands/applications.js';
 import { registerAuditCommand } from './commands/audit.js';
@@ -36,12 +40,13 @@ export function buildProgram(): Command {
   registerCheckCommand(program);
   registerApplicationsCommand(program);
   registerLinkCommand(program);
+  registerConfigCommand(program);
   return program;
 }
 
 /** Benchmarks ask a child dx for its own peak memory and CPU time. */
 function reportResourceUsageOnExit(): void {
-  const file = process.env.DX_RUSAGE_FILE;
+  const file = config().DX_RUSAGE_FILE;
   if (!file) return;
   process.once('exit', () => {
     const usage = process.resourceUsage();
@@ -49,16 +54,28 @@ function reportResourceUsageOnExit(): void {
   });
 }
 
+/** The exit status an error ends the command with (docs/operations.md lists them). */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof ConfigError) return EXIT.config;
+  const code = (error as { code?: string }).code;
+  if (code?.startsWith('commander.')) return EXIT.usage;
+  return EXIT.failed;
+}
+
 async function main(argv: string[]): Promise<void> {
-  reportResourceUsageOnExit();
+  quietOnClosedPipe(process.stdout);
   try {
+    // The whole environment is validated before any command runs: a bad value is refused up front.
+    config();
+    reportResourceUsageOnExit();
     await buildProgram().parseAsync(argv);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version') return;
-    if (code?.startsWith('commander.')) { process.exitCode = 2; return; }
-    process.stderr.write(`dx: ${(error as Error).message}\n`);
-    process.exitCode = 1;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return;
+    // Commander has already said what was wrong with the usage, on stderr.
+    if (!code?.startsWith('commander.')) process.stderr.write(`dx: ${(error as Error).message}\n`);
+    process.exitCode = exitCodeOf(error);
   }
 }
 

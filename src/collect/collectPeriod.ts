@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { config } from '../config.js';
 import type { Connector, ConnectorSet } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { collectBatch, type BatchResult } from './collectBatch.js';
@@ -115,7 +116,7 @@ export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, per
   assertSourceFolder(dropDir, period);
   await removeStaleStaged(warehouse.tempDir);
   const runId = hooks.runId ?? randomUUID();
-  const concurrency = hooks.concurrency ?? Number(process.env.DX_COLLECT_CONCURRENCY ?? 2);
+  const concurrency = hooks.concurrency ?? config().DX_COLLECT_CONCURRENCY;
   const attempts: CollectAttempt[] = [];
   for (const broken of set.broken) {
     hooks.onConnector?.(broken.id);

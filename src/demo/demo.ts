@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { config } from '../config.js';
 import { loadConnectorSet } from '../connectors/manifest.js';
 import { checksReport, renderChecksReport } from '../report/checksReport.js';
 import { reconciliationReport } from '../report/reconciliationReport.js';
@@ -15,9 +16,9 @@ import { Warehouse } from '../store/warehouse.js';
 import { CONSOLE_USERS } from './demoAccess.js';
 import { prepareDemo } from './prepareDemo.js';
 
-const root = resolve(process.env.DX_DEMO_DIR ?? 'data/demo');
-const persons = Number(process.env.DX_DEMO_PERSONS ?? 20_000);
-const port = Number(process.env.PORT ?? 8080);
+const root = resolve(config().DX_DEMO_DIR);
+const persons = config().DX_DEMO_PERSONS;
+const port = config().PORT;
 const periods = ['2026-10', '2026-11'];
 const seed = 2026;
 const shown = (path: string) => relative(process.cwd(), path) || '.';

