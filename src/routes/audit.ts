@@ -5,6 +5,7 @@ import { queryAudit } from '../audit/queryAudit.js';
 import { HttpError, purposeOf, requireGrant, requireRole } from '../plugins/exchange.js';
 import { validIdNumber } from './persons.js';
 import { errorResponses } from './schemas.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 
 const recordSchema = {
   type: 'object',
@@ -19,6 +20,7 @@ const recordSchema = {
 
 export const auditRoutes: FastifyPluginAsync<{ auditDir: string }> = async (fastify, options) => {
   fastify.get<{ Querystring: { client?: string; subject?: string; resource?: string; outcome?: string; from?: string; to?: string; limit?: number } }>('/v1/audit', {
+    config: apiRoute('audit', 'query', ['auditor'], 'bulk'),
     schema: {
       summary: 'Search the audit trail (auditors)', tags: ['audit'],
       querystring: {
@@ -37,6 +39,7 @@ export const auditRoutes: FastifyPluginAsync<{ auditDir: string }> = async (fast
   });
 
   fastify.get<{ Params: { id: string }; Querystring: { purpose?: string; limit?: number } }>('/v1/persons/:id/access-log', {
+    config: apiRoute('access-log', 'lookup', 'client', 'lookup', 'id'),
     schema: {
       summary: 'Who looked at this person\'s record, when and for what purpose', tags: ['persons', 'audit'],
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 40 } } },

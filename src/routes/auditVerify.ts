@@ -3,9 +3,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { verifyAuditDir } from '../audit/verifyAudit.js';
 import { requireRole } from '../plugins/exchange.js';
 import { errorResponses } from './schemas.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 
 export const auditVerifyRoutes: FastifyPluginAsync<{ auditDir: string }> = async (fastify, options) => {
   fastify.get('/v1/audit/verify', {
+    config: apiRoute('audit', 'verify', ['auditor', 'steward'], 'bulk'),
     schema: {
       summary: 'Verify every audit chain: each record unchanged, in place and linked; the first bad record of each chain is named', tags: ['audit'],
       response: {

@@ -9,6 +9,7 @@ import { csvStreamFromQuery } from '../extracts/csvStream.js';
 import { catalogResource } from '../share/catalog.js';
 import { extractSql } from '../share/extractSql.js';
 import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { servingSnapshot } from './lookup.js';
 import { errorResponses } from './schemas.js';
 
@@ -16,13 +17,14 @@ export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
 export const extractRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get<{ Params: { resource: string }; Querystring: { purpose?: string; format?: 'arrow' | 'csv'; since?: string } }>('/v1/extracts/:resource', {
+    config: apiRoute('extracts', 'extract', 'client', 'bulk'),
     schema: {
       summary: 'Stream the granted fields of a resource (Arrow IPC stream or CSV), optionally only what changed since a period', tags: ['extracts'],
       params: { type: 'object', required: ['resource'], properties: { resource: { enum: ['population', 'legal-entity'] } } },
       querystring: {
         type: 'object',
         properties: {
-          purpose: { type: 'string', minLength: 1 },
+          purpose: { type: 'string', minLength: 1, maxLength: 200 },
           format: { enum: ['arrow', 'csv'], default: 'arrow' },
           since: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'Only rows new or changed since this published period' },
         },

@@ -6,7 +6,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Grant } from '../share/accessStore.js';
 import { catalogResource } from '../share/catalog.js';
 import { decideGrant, GrantError, requestGrant } from '../share/grants.js';
-import { HttpError, requireRole } from '../plugins/exchange.js';
+import { caller, HttpError } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses } from './schemas.js';
 
 const grantSchema = {
@@ -28,10 +29,10 @@ function asHttp(error: unknown): never {
 
 export const grantRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/v1/grants', {
+    config: apiRoute('grants', 'list', ['department', 'provider', 'steward', 'auditor'], 'read'),
     schema: { summary: 'Grants and requests the caller may see', tags: ['grants'], response: { 200: { type: 'object', required: ['grants'], properties: { grants: { type: 'array', items: grantSchema } } }, ...errorResponses } },
   }, async (request) => {
-    request.auditNote = { resource: 'grants', action: 'list' };
-    const client = requireRole(request, 'department', 'provider', 'steward', 'auditor');
+    const client = caller(request);
     const all = fastify.access.read().grants;
     const visible = client.roles.includes('steward') || client.roles.includes('auditor')
       ? all
@@ -40,6 +41,7 @@ export const grantRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.post<{ Body: { resource: string; fields: Grant['fields']; purposes: string[]; legal_basis: string; expires_at: string } }>('/v1/requests', {
+    config: apiRoute('grants', 'request', ['department'], 'change'),
     schema: {
       summary: 'Apply for a conditional resource, stating purpose and legal basis', tags: ['grants'],
       body: {
@@ -53,7 +55,7 @@ export const grantRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request, reply) => {
     request.auditNote = { resource: 'grants', action: 'request', subjects: [request.body.resource] };
-    const client = requireRole(request, 'department');
+    const client = caller(request);
     const grant = await requestGrant(fastify.access, {
       client: client.id, resource: request.body.resource, fields: request.body.fields, purposes: request.body.purposes,
       legalBasis: request.body.legal_basis, expiresAt: request.body.expires_at,
@@ -64,6 +66,7 @@ export const grantRoutes: FastifyPluginAsync = async (fastify) => {
 
   for (const decision of ['approve', 'refuse'] as const) {
     fastify.post<{ Params: { id: string }; Body: { reason?: string } }>(`/v1/requests/:id/${decision}`, {
+      config: apiRoute('grants', decision, ['provider', 'steward'], 'change'),
       schema: {
         summary: decision === 'approve' ? 'Approve a pending request, giving the reason (the providing department)' : 'Refuse a pending request, giving the reason', tags: ['grants'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
@@ -73,7 +76,7 @@ export const grantRoutes: FastifyPluginAsync = async (fastify) => {
       },
     }, async (request) => {
       request.auditNote = { resource: 'grants', action: decision, subjects: [request.params.id], reason: request.body?.reason };
-      const client = requireRole(request, 'provider', 'steward');
+      const client = caller(request);
       const pending = fastify.access.read().grants.find((g) => g.id === request.params.id);
       const provider = pending && catalogResource(pending.resource)?.provider;
       if (pending && !client.roles.includes('steward') && provider !== client.department) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { exchangeApp, type AppOptions } from '../../src/app.js';
+import { exchangeServerOptions } from '../../src/server.js';
 import { loadConnectorSet } from '../../src/connectors/manifest.js';
 import { connectorIdsOf, runCycle } from '../../src/cycle/runCycle.js';
 import { publishPeriod } from '../../src/govern/publish.js';
@@ -66,7 +67,7 @@ export async function grant(dataDir: string, clientId: string, resource: string,
 }
 
 export async function exchange(t: Test, dataDir: string, options: Partial<AppOptions> = {}): Promise<FastifyInstance> {
-  const server = Fastify({ logger: false });
+  const server = Fastify(exchangeServerOptions({ logLevel: 'silent' }));
   await server.register(exchangeApp, { dataDir, auditChain: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, snapshotPollMs: 50, ...options });
   await server.ready();
   t.teardown(() => server.close());
