@@ -84,6 +84,8 @@ export class SubjectIndexWriter {
     const writer = new SubjectIndexWriter(auditDir, files, seqs, entries, buckets, entryCount, seqCount, await readListNumbers(files.lists));
     await writer.replayHeads();
     await writer.catchUp(chainFile, chainSeq);
+    // Saved at once, so the file readers and verify start from always exists.
+    await writer.persist();
     openIndexWriters.set(files.entries, writer);
     return writer;
   }

@@ -4,12 +4,14 @@
  * its own copy in sync.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { storeExtractSubjects } from '../audit/extractSubjects.js';
 import { arrowStreamFromQuery } from '../extracts/arrowStream.js';
 import { csvStreamFromQuery } from '../extracts/csvStream.js';
 import { catalogResource } from '../share/catalog.js';
 import { extractSql } from '../share/extractSql.js';
 import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
+import { auditDirOf } from './audit.js';
 import { servingSnapshot } from './lookup.js';
 import { errorResponses } from './schemas.js';
 
@@ -41,12 +43,18 @@ export const extractRoutes: FastifyPluginAsync = async (fastify) => {
     }
     const { sql, params, fields } = extractSql(resource, grant, request.query.since);
     request.auditNote.fields = fields;
-    request.auditNote.subjects = [`${resource.id}@${snapshot.pointer.period}${request.query.since ? ` since ${request.query.since}` : ''}`];
+    const connection = await snapshot.connect();
+    // The exact set of subjects whose rows leave, stored beside the audit record it names.
+    const keys = extractSql(resource, { ...grant, fields: { [resource.key]: 'full' } }, request.query.since);
+    const list = await storeExtractSubjects(auditDirOf(fastify.dataDir), connection, keys.sql, keys.params).catch((error: Error) => {
+      connection.closeSync();
+      throw error;
+    });
+    request.auditNote.subjects = [`${resource.id}@${snapshot.pointer.period}${request.query.since ? ` since ${request.query.since}` : ''}`, list];
     const arrow = (request.query.format ?? 'arrow') === 'arrow';
     reply.header('content-type', arrow ? ARROW_STREAM : 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="${resource.id}-${snapshot.pointer.period}.${arrow ? 'arrows' : 'csv'}"`);
     reply.header('x-period', snapshot.pointer.period);
-    const connection = await snapshot.connect();
     const stream = arrow ? arrowStreamFromQuery(connection, sql, params) : csvStreamFromQuery(connection, sql, params);
     stream.once('close', () => connection.closeSync());
     return reply.send(stream);
