@@ -48,10 +48,15 @@ async function estimateU(context: TrainingContext): Promise<LevelProbabilities[]
   return levelShares(patterns, comparisons);
 }
 
-/** Comparisons of a column the rule blocks on: their agreement in the rule's pairs is forced. */
-function blockedBy(rule: BlockingRule, comparisons: ModelComparison[]): boolean[] {
+/**
+ * Comparisons whose agreement the rule forces in its pairs: those of a column it blocks on, and
+ * the birth date comparisons when it blocks on the birth date inside an ID number (GB 11643
+ * numbers carry it). Training them on the rule's pairs would count every pair as a match.
+ */
+export function blockedBy(rule: BlockingRule, comparisons: ModelComparison[]): boolean[] {
   const columns = new Set(rule.map((k) => k.column));
-  return comparisons.map((c) => columns.has(c.column));
+  const idBirthDate = rule.some((k) => k.transform === 'id_birth_date');
+  return comparisons.map((c) => columns.has(c.column) || (idBirthDate && c.kind === 'date'));
 }
 
 /** Share of record pairs in which the column is present on both sides. */
@@ -103,6 +108,7 @@ export async function trainModel(context: TrainingContext, log: (line: string) =
     runs.push({ rule, lambda: result.lambda, pairs });
     reports.push({ rule: describeBlockingRule(rule), pairs, sampledPairs: sampled, lambda: result.lambda, iterations: result.iterations, trained: comparisons.filter((_, k) => trained[k]).map((c) => c.name) });
     log(`EM on ${describeBlockingRule(rule)}: ${sampled} pairs, λ ${result.lambda.toPrecision(3)}, ${result.iterations} iterations`);
+    if (process.env.DX_LINK_DEBUG) log(JSON.stringify(result.m.map((levels, k) => trained[k] ? levels.map((x) => x.toFixed(3)) : null)));
   }
   const untrained = comparisons.filter((_, k) => trainedTimes[k] === 0).map((c) => c.name);
   if (untrained.length) throw new Error(`no training rule leaves comparison(s) ${untrained.join(', ')} free to train: add a training rule that does not block on ${untrained.length > 1 ? 'them' : 'it'}`);
