@@ -3,7 +3,8 @@
  * in this run, beside its baseline. BENCH_PERSONS sets the city's size (default 1,000,000),
  * BENCH_CYCLE_PERSONS the sizes of the whole-cycle runs (default that and three times that),
  * BENCH_CROSSCHECK_PERSONS the sizes of the cross-check runs (the same default), BENCH_SUITES
- * which suites run (default all: collect,cycle,api,serving,queue,partitions,crosscheck),
+ * which suites run (default all but the opt-in ones: collect,cycle,api,serving,queue,partitions,crosscheck; `link`
+ * runs when named, deduplicating BENCH_LINK_RECORDS records, default 1,000,000),
  * BENCH_PARTITION_PERSONS the size of each partition of the partitioned cycle (default 200,000).
  *
  * Each suite's section is kept in bench/results/<suite>.md with the command and date that
@@ -21,12 +22,15 @@ import { benchQueue } from './queueCycle.js';
 import { benchCrossCheck, crossCheckMarkdown } from './crossCheck.js';
 import { benchServing } from './servingMemory.js';
 import { benchPartitions } from './partitionCycle.js';
+import { benchLinkage } from './linkage.js';
 
-const SUITES = ['collect', 'cycle', 'api', 'serving', 'queue', 'partitions', 'crosscheck'] as const;
+const SUITES = ['collect', 'cycle', 'api', 'serving', 'queue', 'partitions', 'crosscheck', 'link'] as const;
+/** Suites that run only when BENCH_SUITES names them. */
+const OPT_IN: readonly Suite[] = ['link'];
 type Suite = (typeof SUITES)[number];
 
 const persons = Number(process.env.BENCH_PERSONS ?? 1_000_000);
-const suites = new Set((process.env.BENCH_SUITES ?? SUITES.join(',')).split(','));
+const suites = new Set((process.env.BENCH_SUITES ?? SUITES.filter((s) => !OPT_IN.includes(s)).join(',')).split(','));
 const workDir = process.env.BENCH_WORK_DIR ?? join(PROJECT_ROOT, 'bench', '.work');
 const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
 mkdirSync(workDir, { recursive: true });
@@ -50,10 +54,11 @@ const run: Record<Suite, () => Promise<string>> = {
     for (const size of sizes('BENCH_CROSSCHECK_PERSONS')) runs.push(await benchCrossCheck(workDir, size));
     return crossCheckMarkdown(runs);
   },
+  link: async () => (await benchLinkage(workDir, Number(process.env.BENCH_LINK_RECORDS ?? 1_000_000))).markdown,
 };
 
 function commandFor(suite: Suite): string {
-  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : suite === 'partitions' ? 'BENCH_PARTITION_PERSONS' : undefined;
+  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : suite === 'partitions' ? 'BENCH_PARTITION_PERSONS' : suite === 'link' ? 'BENCH_LINK_RECORDS' : undefined;
   return [
     persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,
     sizeVariable && process.env[sizeVariable] ? `${sizeVariable}=${process.env[sizeVariable]} ` : '',

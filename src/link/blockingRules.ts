@@ -20,6 +20,7 @@ export function blockingKeySql(key: BlockingKey, alias: string): string {
     case 'name_initials': return form('initials');
     case 'surname': return form('surname');
     case 'id_birth_date': return `substr(${form('normal')}, 7, 8)`;
+    case 'date': return form('digits');
     case 'date_year_month': return `strftime(${form('date')}, '%Y%m')`;
   }
 }

@@ -59,12 +59,12 @@ function syllables(text: string, surname: boolean): string[] {
 function parts(raw: string): string[] {
   const unified = raw.normalize('NFKC').trim().replace(SEPARATORS, '·');
   const bySeparator = unified.split('·').map((p) => p.replace(SPACES, '')).filter(Boolean);
-  if (bySeparator.length > 1) return bySeparator;
+  if (bySeparator.length !== 1) return bySeparator;
   // A Han name has at most four characters, so a space inside one ("张 伟") is a stray one; in
   // five or more it stands where the dot of an ethnic name was left out.
   const bySpace = unified.split(SPACES).filter(Boolean);
   if (bySpace.length > 1 && [...bySpace.join('')].length >= 5) return bySpace;
-  return [unified.replace(SPACES, '')].filter(Boolean);
+  return [bySeparator[0]!];
 }
 
 export function chineseNameForms(raw: string): ChineseNameForms | null {

@@ -52,7 +52,7 @@ export function derivedNeeds(config: LinkageConfig): { names: Set<string>; ids: 
   for (const key of [...config.blockingRules, ...config.training.blockingRules].flat()) {
     if (key.transform === 'pinyin' || key.transform === 'name_initials' || key.transform === 'surname') names.add(key.column);
     if (key.transform === 'id_birth_date') ids.add(key.column);
-    if (key.transform === 'date_year_month' && !dates.has(key.column)) dates.set(key.column, DEFAULT_DATE_FORMATS);
+    if ((key.transform === 'date' || key.transform === 'date_year_month') && !dates.has(key.column)) dates.set(key.column, DEFAULT_DATE_FORMATS);
   }
   return { names, ids, dates };
 }

@@ -24,7 +24,7 @@ export type ComparisonConfig =
   | (ComparisonBase & { kind: 'resident_id' })
   | (ComparisonBase & { kind: 'chinese_name' });
 
-export type BlockingTransform = 'prefix' | 'suffix' | 'pinyin' | 'name_initials' | 'surname' | 'id_birth_date' | 'date_year_month';
+export type BlockingTransform = 'prefix' | 'suffix' | 'pinyin' | 'name_initials' | 'surname' | 'id_birth_date' | 'date' | 'date_year_month';
 export interface BlockingKey { column: string; transform?: BlockingTransform; length?: number }
 export type BlockingRule = BlockingKey[];
 

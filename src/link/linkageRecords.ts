@@ -3,7 +3,7 @@
  * (0 for the first file, 1 for the second), the record id `__id`, and every configured column
  * as trimmed text with missing values as NULL. Bad input is refused here, with the file named.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -49,8 +49,21 @@ async function scalar(connection: DuckDBConnection, sql: string): Promise<unknow
   return (await connection.runAndReadAll(sql)).getRows()[0]?.[0];
 }
 
+/** No bytes but white space in the file's first kilobytes: no header, nothing to read. */
+function isBlankText(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trim() === '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Read one file into a raw table, refusing what cannot be linked. Returns its row count. */
 async function stageFile(connection: DuckDBConnection, file: string, path: string, table: string, config: LinkageConfig): Promise<number> {
+  if (!sourceSql(path, config).startsWith('read_parquet') && isBlankText(path)) throw new LinkageInputError(file, 'is empty: no header and no records');
   try {
     await connection.run(`CREATE OR REPLACE TABLE ${quoteIdentifier(table)} AS SELECT * FROM ${sourceSql(path, config)}`);
   } catch (error) {

@@ -43,15 +43,27 @@ async function estimateU(context: TrainingContext): Promise<LevelProbabilities[]
   const { connection, config, comparisons, mode, counts } = context;
   const [left, right] = mode === 'dedupe' ? [{ offset: 0, n: counts[0]! }, { offset: 0, n: counts[0]! }] : [{ offset: 0, n: counts[0]! }, { offset: counts[0]!, n: counts[1]! }];
   const seed = config.training.seed;
-  const draws = `SELECT (hash(range, ${seed}, 'left') % ${left.n})::INTEGER + ${left.offset} AS lrow, (hash(range, ${seed}, 'right') % ${right.n})::INTEGER + ${right.offset} AS rrow FROM range(${config.training.randomPairs})`;
-  const patterns = await gammaPatterns(connection, comparisons, `FROM (${draws}) d JOIN records l ON l.__row = d.lrow JOIN records r ON r.__row = d.rrow WHERE l.__row <> r.__row`);
+  // The draws are made into a table first: a filter between l and r could lead the planner to join them to each other before the draws.
+  await connection.run(`CREATE OR REPLACE TABLE random_pairs AS SELECT * FROM (SELECT (hash(range, ${seed}, 'left') % ${left.n})::INTEGER + ${left.offset} AS lrow, (hash(range, ${seed}, 'right') % ${right.n})::INTEGER + ${right.offset} AS rrow FROM range(${config.training.randomPairs})) WHERE lrow <> rrow`);
+  const patterns = await gammaPatterns(connection, comparisons, 'FROM random_pairs d JOIN records l ON l.__row = d.lrow JOIN records r ON r.__row = d.rrow');
+  await connection.run('DROP TABLE random_pairs');
   return levelShares(patterns, comparisons);
 }
 
-/** Comparisons of a column the rule blocks on: their agreement in the rule's pairs is forced. */
-function blockedBy(rule: BlockingRule, comparisons: ModelComparison[]): boolean[] {
+/**
+ * Comparisons whose agreement the rule forces in its pairs: those of a column it blocks on, and
+ * those that carry the same birth date another way. A GB 11643 number holds its holder's birth
+ * date, so a rule on the birth date inside an ID number forces the date comparisons, and a rule
+ * on a date forces the ID number comparisons (their "same area and birth date" level). Training
+ * them on such a rule's pairs counts non-matches born the same day as matches: EM then learns
+ * that matches often disagree on their names, and precision falls.
+ */
+export function blockedBy(rule: BlockingRule, comparisons: ModelComparison[]): boolean[] {
   const columns = new Set(rule.map((k) => k.column));
-  return comparisons.map((c) => columns.has(c.column));
+  const dateColumns = new Set(comparisons.filter((c) => c.kind === 'date').map((c) => c.column));
+  const onIdBirthDate = rule.some((k) => k.transform === 'id_birth_date');
+  const onDate = rule.some((k) => dateColumns.has(k.column) || k.transform === 'date' || k.transform === 'date_year_month');
+  return comparisons.map((c) => columns.has(c.column) || (onIdBirthDate && c.kind === 'date') || (onDate && c.kind === 'resident_id'));
 }
 
 /** Share of record pairs in which the column is present on both sides. */
@@ -103,6 +115,7 @@ export async function trainModel(context: TrainingContext, log: (line: string) =
     runs.push({ rule, lambda: result.lambda, pairs });
     reports.push({ rule: describeBlockingRule(rule), pairs, sampledPairs: sampled, lambda: result.lambda, iterations: result.iterations, trained: comparisons.filter((_, k) => trained[k]).map((c) => c.name) });
     log(`EM on ${describeBlockingRule(rule)}: ${sampled} pairs, λ ${result.lambda.toPrecision(3)}, ${result.iterations} iterations`);
+    if (process.env.DX_LINK_DEBUG) log(JSON.stringify(result.m.map((levels, k) => trained[k] ? levels.map((x) => x.toFixed(3)) : null)));
   }
   const untrained = comparisons.filter((_, k) => trainedTimes[k] === 0).map((c) => c.name);
   if (untrained.length) throw new Error(`no training rule leaves comparison(s) ${untrained.join(', ')} free to train: add a training rule that does not block on ${untrained.length > 1 ? 'them' : 'it'}`);
