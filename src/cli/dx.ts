@@ -7,6 +7,7 @@ import { registerApplicationsCommand } from './commands/applications.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCasesCommands } from './commands/cases.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerConnectorsCommand } from './commands/connectors.js';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
 import { registerPublishCommand } from './commands/publish.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCasesCommands(program);
   registerCheckCommand(program);
   registerApplicationsCommand(program);
+  registerConnectorsCommand(program);
   return program;
 }
 
