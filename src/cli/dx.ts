@@ -11,6 +11,7 @@ import { registerApplicationsCommand } from './commands/applications.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCasesCommands } from './commands/cases.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerConnectorsCommand } from './commands/connectors.js';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
 import { registerLinkCommand } from './commands/link.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerApplicationsCommand(program);
   registerLinkCommand(program);
   registerConfigCommand(program);
+  registerConnectorsCommand(program);
   return program;
 }
 

@@ -4,6 +4,7 @@
  * records without a record number, a marriage keyed by four columns, a mixed payment ledger.
  */
 import t from 'tap';
+import { checksReport, renderChecksReport } from '../../src/report/checksReport.js';
 import { collectManifestCity, validId } from '../helpers/manifestCity.js';
 
 const A = validId(1);
@@ -83,6 +84,10 @@ t.test('an area code is the prefix of the household number; a filter leaves out 
   t.equal(q!.reason, 'registered_area_code: "H-0042" (户号) does not match extract /^(\\d{6})/');
   const filter = await warehouse.one(`SELECT status, failed_rows FROM check_results WHERE rule_id = 'filter'`);
   t.same(filter, { status: 'pass', failed_rows: 1 });
+  const report = await checksReport(warehouse, '2026-11', ['pol/hukou']);
+  for (const f of report.batches[0]!.files) t.equal(f.rows_read, f.rows_loaded + f.rows_quarantined + f.rows_filtered, `${f.file}: read = loaded + quarantined + filtered`);
+  t.same(report.totals, { rows_read: 3, rows_loaded: 1, rows_quarantined: 1, rows_filtered: 1 });
+  t.match(renderChecksReport(report), '3 rows read, 1 loaded, 1 quarantined, 1 filtered.');
 });
 
 t.test('death records without a record number get a surrogate key and describe the month before the drop', async (t) => {
