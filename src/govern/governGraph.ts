@@ -28,8 +28,8 @@ function fileModels(folder: 'intermediate' | 'marts', dir = PIPELINES_DIR): Mode
 }
 
 /** Every govern model in run order; the graph's problems are errors naming the model's file. */
-export function governGraph(schemas: CanonicalSchema[], players: RolePlayer[], dir = PIPELINES_DIR): Model[] {
-  const models = [...stagingModels(schemas, players), idObservationsModel(schemas), usccObservationsModel(schemas), ...fileModels('intermediate', dir), ...fileModels('marts', dir)];
+export function governGraph(schemas: CanonicalSchema[], players: RolePlayer[], dir = PIPELINES_DIR, withReferencePeriod: ReadonlySet<string> = new Set()): Model[] {
+  const models = [...stagingModels(schemas, players, withReferencePeriod), idObservationsModel(schemas), usccObservationsModel(schemas), ...fileModels('intermediate', dir), ...fileModels('marts', dir)];
   const external = new Map<string, Layer>([
     ...schemas.map((s) => [s.table, 'raw'] as [string, Layer]),
     ...GOVERN_SEEDS.map((s) => [s, 'seed'] as [string, Layer]),

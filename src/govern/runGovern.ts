@@ -129,7 +129,9 @@ export async function governPeriod(
   const params = { period, period_end: periodEnd(period), previous_period: previousPeriod(period) };
   const players = rolePlayers(set.connectors, options.departments);
   const tests: ModelTestResult[] = [];
-  for (const m of governGraph(schemas, players)) {
+  const withReferencePeriod = new Set((await warehouse.all<{ t: string }>(
+    `SELECT table_name AS t FROM information_schema.columns WHERE table_schema = 'main' AND column_name = '_reference_period'`)).map((r) => r.t));
+  for (const m of governGraph(schemas, players, undefined, withReferencePeriod)) {
     await build(warehouse, m, params);
     tests.push(...(await testModel(warehouse, m)));
   }
