@@ -28,7 +28,8 @@ export interface Conflict {
   sources: SourceRow[];
 }
 
-export interface IdResolution {
+/** What an ID or USCC repair decision keeps: the source row, the value as sent, the verdict and why. */
+interface RepairDecision {
   dataset: string;
   field: string;
   connector: string;
@@ -36,30 +37,22 @@ export interface IdResolution {
   file: string;
   line: number;
   original: string;
-  original_id: string;
   name: string | null;
   problem: string;
   status: 'repaired' | 'unresolved' | 'rejected';
-  repaired_id: string | null;
   evidence: string;
+}
+
+export interface IdResolution extends RepairDecision {
+  original_id: string;
+  repaired_id: string | null;
   candidate_ids: string[];
 }
 
 /** A credit code failing its check character outside the business register, repaired or left for a steward. */
-export interface UsccResolution {
-  dataset: string;
-  field: string;
-  connector: string;
-  batch_id: string;
-  file: string;
-  line: number;
-  original: string;
+export interface UsccResolution extends RepairDecision {
   original_code: string;
-  name: string | null;
-  problem: string;
-  status: 'repaired' | 'unresolved' | 'rejected';
   repaired_code: string | null;
-  evidence: string;
   candidate_codes: string[];
   repair_id: string;
 }
