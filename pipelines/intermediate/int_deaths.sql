@@ -24,8 +24,8 @@ SELECT
   min(death_date) FILTER (WHERE kind = 'medical_certificate') AS health_death_date,
   min(death_date) FILTER (WHERE kind NOT IN ('medical_certificate', 'register_cancellation')) AS civil_affairs_death_date,
   min(death_date) FILTER (WHERE kind = 'register_cancellation') AS police_cancellation_date,
-  arg_min(department, death_date) FILTER (WHERE kind = 'medical_certificate') AS medical_certificate_department,
-  arg_min(department, death_date) FILTER (WHERE kind NOT IN ('medical_certificate', 'register_cancellation')) AS funeral_record_department,
+  arg_min(department, (death_date, department)) FILTER (WHERE kind = 'medical_certificate') AS medical_certificate_department,
+  arg_min(department, (death_date, department)) FILTER (WHERE kind NOT IN ('medical_certificate', 'register_cancellation')) AS funeral_record_department,
   list(DISTINCT department ORDER BY department) AS attested_by,
   list({'department': department, 'record': record_number, 'death_date': CAST(death_date AS VARCHAR), 'batch': batch_id, 'file': file, 'line': line, 'kind': kind}
        ORDER BY department, file, line) AS evidence

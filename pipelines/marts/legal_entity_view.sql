@@ -35,7 +35,8 @@ LEFT JOIN int_property AS prop ON prop.owner_type = 'entity' AND prop.owner = e.
 LEFT JOIN (
   SELECT party_uscc, count(*) AS penalty_count, sum(fine_amount) AS penalty_total, max(decision_date) AS updated,
     array_to_string(list(DISTINCT department ORDER BY department), ',') AS department,
-    arg_max(batch_id, decision_date) AS batch_id, arg_max(file, decision_date) AS file, arg_max(line, decision_date) AS line
+    arg_max(batch_id, (decision_date, decision_number)) AS batch_id, arg_max(file, (decision_date, decision_number)) AS file,
+    arg_max(line, (decision_date, decision_number)) AS line
   FROM int_penalties GROUP BY party_uscc
 ) AS pen ON pen.party_uscc = e.uscc
 LEFT JOIN (

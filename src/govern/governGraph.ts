@@ -11,6 +11,7 @@ import { idObservationsModel } from './idObservations.js';
 import { modelFromFile, runOrder, type Layer, type Model } from './modelGraph.js';
 import type { RolePlayer } from './roles.js';
 import { stagingModels } from './staging.js';
+import { usccObservationsModel } from './usccObservations.js';
 
 /** Tables govern fills before the models run (dbt's seeds): the stewards' standing decisions. */
 export const GOVERN_SEEDS = ['steward_repair_rejections'] as const;
@@ -27,8 +28,8 @@ function fileModels(folder: 'intermediate' | 'marts', dir = PIPELINES_DIR): Mode
 }
 
 /** Every govern model in run order; the graph's problems are errors naming the model's file. */
-export function governGraph(schemas: CanonicalSchema[], players: RolePlayer[], dir = PIPELINES_DIR): Model[] {
-  const models = [...stagingModels(schemas, players), idObservationsModel(schemas), ...fileModels('intermediate', dir), ...fileModels('marts', dir)];
+export function governGraph(schemas: CanonicalSchema[], players: RolePlayer[], dir = PIPELINES_DIR, withReferencePeriod: ReadonlySet<string> = new Set()): Model[] {
+  const models = [...stagingModels(schemas, players, withReferencePeriod), idObservationsModel(schemas), usccObservationsModel(schemas), ...fileModels('intermediate', dir), ...fileModels('marts', dir)];
   const external = new Map<string, Layer>([
     ...schemas.map((s) => [s.table, 'raw'] as [string, Layer]),
     ...GOVERN_SEEDS.map((s) => [s, 'seed'] as [string, Layer]),

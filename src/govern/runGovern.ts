@@ -25,6 +25,7 @@ export const SNAPSHOTS: ReadonlyArray<{ table: string; model: string; key: strin
   { table: 'population_view', model: 'mart_population_view', key: 'id_number' },
   { table: 'legal_entity_view', model: 'mart_legal_entity_view', key: 'uscc' },
   { table: 'id_resolutions', model: 'int_id_repairs', key: 'file, line, field' },
+  { table: 'uscc_resolutions', model: 'int_uscc_repairs', key: 'file, line, field' },
   { table: 'conflicts', model: 'int_conflicts', key: 'kind, subject_id, other_department, other_value' },
   { table: 'orphans', model: 'int_orphans', key: 'subject_type, subject_id, file, line' },
   // What the cross-checks (src/crosscheck) and the published snapshot read beside the views.
@@ -128,7 +129,9 @@ export async function governPeriod(
   const params = { period, period_end: periodEnd(period), previous_period: previousPeriod(period) };
   const players = rolePlayers(set.connectors, options.departments);
   const tests: ModelTestResult[] = [];
-  for (const m of governGraph(schemas, players)) {
+  const withReferencePeriod = new Set((await warehouse.all<{ t: string }>(
+    `SELECT table_name AS t FROM information_schema.columns WHERE table_schema = 'main' AND column_name = '_reference_period'`)).map((r) => r.t));
+  for (const m of governGraph(schemas, players, undefined, withReferencePeriod)) {
     await build(warehouse, m, params);
     tests.push(...(await testModel(warehouse, m)));
   }

@@ -11,20 +11,24 @@ import type { Model } from './modelGraph.js';
 import { loadRoles, roleRelation, type RolePlayer } from './roles.js';
 
 /**
- * The month a row describes. Collect will write `_reference_period` beside `_period` (a file
- * collected at the start of month M may describe M-1); until it does, the drop's month.
- * Switch this one line to `_reference_period` and every model and cross-check follows.
+ * The month a row describes: collect's `_reference_period` lineage column (a file collected at
+ * the start of month M may describe M-1, as its manifest declares), or the drop's month for a
+ * table written before collect kept it. Once every canonical table has the column, this is
+ * `_reference_period` alone: this is the one place to change, and every model and cross-check
+ * follows.
  */
-const REFERENCE_PERIOD = '_period';
+function referencePeriod(hasColumn: boolean): string {
+  return hasColumn ? 'coalesce(_reference_period, _period)' : '_period';
+}
 
 export function stagingRelation(schema: Pick<CanonicalSchema, 'table'>): string {
   return `stg_${schema.table}`;
 }
 
-function tableStaging(schema: CanonicalSchema): Model {
+function tableStaging(schema: CanonicalSchema, hasReferencePeriod: boolean): Model {
   return {
     name: stagingRelation(schema), layer: 'staging', origin: `staging of ${schema.table} (src/govern/staging.ts)`, materialized: 'view',
-    sql: `SELECT *, CAST(${REFERENCE_PERIOD} AS VARCHAR) AS reference_period FROM ${ident(schema.table)}`,
+    sql: `SELECT *, CAST(${referencePeriod(hasReferencePeriod)} AS VARCHAR) AS reference_period FROM ${ident(schema.table)}`,
     inputs: [schema.table], tests: [],
   };
 }
@@ -53,7 +57,8 @@ function connectorRoles(players: RolePlayer[]): Model {
   };
 }
 
-export function stagingModels(schemas: CanonicalSchema[], players: RolePlayer[]): Model[] {
+/** `withReferencePeriod`: the raw tables that carry collect's `_reference_period` column. */
+export function stagingModels(schemas: CanonicalSchema[], players: RolePlayer[], withReferencePeriod: ReadonlySet<string> = new Set()): Model[] {
   const bySchema = new Map(schemas.map((s) => [s.name, s]));
   const roleModels = [...loadRoles().values()].flatMap((role) => {
     const schema = bySchema.get(role.schema);
@@ -61,5 +66,5 @@ export function stagingModels(schemas: CanonicalSchema[], players: RolePlayer[])
     if (schemas.some((s) => stagingRelation(s) === roleRelation(role.name))) throw new Error(`schemas/roles.json: role ${role.name} is named like a canonical table`);
     return [roleStaging(role.name, schema, players)];
   });
-  return [...schemas.map(tableStaging), ...roleModels, connectorRoles(players)];
+  return [...schemas.map((s) => tableStaging(s, withReferencePeriod.has(s.table))), ...roleModels, connectorRoles(players)];
 }

@@ -14,6 +14,7 @@ export function reconciliationCsv(report: ReconciliationReport): string {
       other_department: c.other_department, other_value: c.other_value, file: s.file, line: s.line, detail: `${s.department}: ${s.value ?? ''}`,
     }))),
     ...report.id_resolution.items.map((r) => ({ section: 'id_resolution', kind: r.status, subject_type: 'person', subject_id: r.repaired_id, department: r.connector, value: r.original, other_value: r.problem, file: r.file, line: r.line, detail: r.evidence })),
+    ...report.uscc_resolution.items.map((r) => ({ section: 'uscc_resolution', kind: r.status, subject_type: 'entity', subject_id: r.repaired_code, department: r.connector, value: r.original, other_value: r.problem, file: r.file, line: r.line, detail: r.evidence })),
     ...report.orphans.items.map((o) => ({ section: 'orphan', kind: o.dataset, subject_type: o.subject_type, subject_id: o.subject_id, department: o.department, file: o.file, line: o.line })),
     ...report.duplicates.items.map((d) => ({ section: 'duplicate', kind: d.rule_id, subject_id: d.value, department: d.connector, file: d.file, line: d.line, detail: d.detail })),
     ...(report.month_over_month ? Object.entries(report.month_over_month).flatMap(([kind, ids]) => (Array.isArray(ids) ? ids.map((id) => ({ section: 'month_over_month', kind, subject_id: id })) : [])) : []),
@@ -37,6 +38,7 @@ export function renderReconciliation(report: ReconciliationReport): string {
     Object.keys(report.conflicts.by_kind).length === 0 ? '  none' : renderTable(['kind', 'count'], Object.entries(report.conflicts.by_kind)),
     '',
     `ID numbers: ${report.id_resolution.repaired} repaired, ${report.id_resolution.unresolved} unresolved (for a steward).`,
+    `Credit codes (USCC): ${report.uscc_resolution.repaired} repaired, ${report.uscc_resolution.unresolved} unresolved (for a steward).`,
     `Orphans: ${Object.entries(report.orphans.by_dataset).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
     `Duplicates: ${Object.entries(report.duplicates.by_connector).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
   ];
