@@ -154,4 +154,5 @@ export const LABELS = {
   order: ['排序', 'Order'], order_amount: ['金额从高到低，再按立案先后', 'Largest amount first, then oldest'], order_age: ['立案先后，再按金额', 'Oldest first, then largest amount'],
   confirm_: ['确认', 'Confirm'], assign_: ['指派', 'Assign'], note: ['备注', 'Note'],
   personDecision: ['人工审核决定', 'A person\'s decision'],
+  lineN: ['第 {line} 行', 'line {line}'], auditFilterRefused: ['查询条件无效：时间请写作 2026-11-01T00:00:00Z。', 'The search was refused: write times as 2026-11-01T00:00:00Z.'],
 };
