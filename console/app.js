@@ -12,12 +12,16 @@ import { casesPage } from './pages/cases.js';
 import { applicationsPage } from './pages/applications.js';
 import { auditPage } from './pages/audit.js';
 import { sharingPage } from './pages/sharing.js';
+import { lineagePage } from './pages/lineage.js';
+import { deliveriesPage } from './pages/deliveries.js';
 
 /** Which roles see which page; the API checks again on every call. */
 export const PAGES = [
   { id: 'cycle', roles: ['steward', 'analyst', 'auditor'], render: cyclePage },
   { id: 'quality', roles: ['steward', 'analyst', 'auditor', 'provider'], render: qualityPage },
   { id: 'drilldown', roles: ['steward', 'analyst', 'auditor', 'provider'], render: drilldownPage },
+  { id: 'deliveries', roles: ['steward', 'analyst', 'auditor', 'provider'], render: deliveriesPage },
+  { id: 'lineage', roles: ['steward', 'analyst', 'auditor'], render: lineagePage },
   { id: 'reconciliation', roles: ['steward', 'analyst', 'auditor'], render: reconciliationPage },
   { id: 'cases', roles: ['steward', 'analyst'], render: casesPage },
   { id: 'applications', roles: ['steward', 'auditor'], render: applicationsPage },

@@ -34,6 +34,8 @@ import { applicationRoutes } from './routes/applications.js';
 import { repairDecisionRoutes } from './routes/repairDecisions.js';
 import { caseWorkRoutes } from './routes/caseWork.js';
 import { applicationReviewRoutes } from './routes/applicationReviews.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { lineageRoutes } from './routes/lineage.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -117,6 +119,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(repairDecisionRoutes);
   await fastify.register(caseWorkRoutes);
   await fastify.register(applicationReviewRoutes);
+  await fastify.register(deliveryRoutes);
+  await fastify.register(lineageRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */

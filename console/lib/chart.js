@@ -80,9 +80,9 @@ export function lineChart({ title, xLabels, series, width = 560, height = 220, f
  * Horizontal grouped bars, one group per row label: rows: [{ label, values: number[], note? }],
  * series: [{ name }] (one per value). A note (such as a drift) is written at the end of a group.
  */
-export function barChart({ title, rows, series, width = 560, format = (n) => String(n), note }) {
+export function barChart({ title, rows, series, width = 640, format = (n) => String(n), note }) {
   const bar = 9, gap = 3, groupGap = 10;
-  const pad = { left: 190, right: 70, top: 24, bottom: 8 };
+  const pad = { left: 250, right: 64, top: 24, bottom: 8 };
   const groupH = series.length * (bar + gap) + groupGap;
   const height = pad.top + rows.length * groupH + pad.bottom;
   const ticks = niceTicks(Math.max(0, ...rows.flatMap((r) => r.values.filter((v) => Number.isFinite(v)))), 4, true);

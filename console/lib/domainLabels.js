@@ -127,6 +127,8 @@ export const CODES = {
     not_in_minimum_living_allowance: ['非低保家庭', 'Not in a minimum-living-allowance family'], deceased: ['已死亡', 'Deceased'], no_certificate: ['无残疾证', 'No certificate'],
     unknown_person: ['户籍外人员', 'Not on the register'], unpaid_eligible: ['符合条件未发放', 'Eligible, not paid'],
   },
+  delivery: { on_time: ['按时', 'On time'], late: ['迟交', 'Late'], missing: ['缺交', 'Missing'], awaited: ['未到期', 'Not due yet'] },
+  lineageKind: { file: ['文件', 'File'], dataset: ['部门数据集', 'Dataset'], table: ['标准表', 'Canonical table'], model: ['模型', 'Model'], field: ['发布字段', 'Published field'] },
   subjectType: { person: ['人员', 'Person'], entity: ['法人', 'Entity'] },
   masking: { full: ['完整', 'full'], masked: ['脱敏', 'masked'], boolean: ['是/否', 'yes/no'] },
   appRule: {

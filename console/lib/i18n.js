@@ -84,3 +84,28 @@ export function formatTime(iso) {
   if (Number.isNaN(d.getTime())) return String(iso);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/**
+ * The label for `key` as a node, with the placeholders named in `codes` put in as data (marked
+ * translate="no": a dataset's id, a value a department sent), the others as words.
+ */
+export function tn(key, values = {}, codes = []) {
+  const pair = LABELS[key];
+  if (!pair) missing.add(key);
+  const text = pair ? pick(pair) : key;
+  const out = document.createElement('span');
+  let last = 0;
+  for (const m of text.matchAll(/\{(\w+)\}/g)) {
+    out.append(text.slice(last, m.index));
+    const value = String(values[m[1]] ?? '');
+    if (codes.includes(m[1])) {
+      const span = document.createElement('span');
+      span.translate = false;
+      span.textContent = value;
+      out.append(span);
+    } else out.append(value);
+    last = m.index + m[0].length;
+  }
+  out.append(text.slice(last));
+  return out;
+}

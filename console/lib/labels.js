@@ -154,4 +154,11 @@ export const LABELS = {
   order: ['排序', 'Order'], order_amount: ['金额从高到低，再按立案先后', 'Largest amount first, then oldest'], order_age: ['立案先后，再按金额', 'Oldest first, then largest amount'],
   confirm_: ['确认', 'Confirm'], assign_: ['指派', 'Assign'], note: ['备注', 'Note'],
   personDecision: ['人工审核决定', 'A person\'s decision'],
+  lineN: ['第 {line} 行', 'line {line}'], auditFilterRefused: ['查询条件无效：时间请写作 2026-11-01T00:00:00Z。', 'The search was refused: write times as 2026-11-01T00:00:00Z.'],
+  // Lineage and deliveries.
+  lineage: ['数据血缘', 'Lineage'], deliveries: ['报送日历', 'Deliveries'], publishedField: ['发布字段', 'Published field'],
+  lineageOf: ['{kind}的来源与去向', 'Where this {kind} comes from and what it feeds'], seeLines: ['查看该数据集各行（文件与行号）', 'See its lines (file and line)'],
+  lineageHint: ['从左到右：文件 → 部门数据集 → 标准表 → 模型 → 发布字段。点击任一节点，从它出发查看来源与去向。', 'Left to right: file → dataset → canonical table → model → published field. Choose any node to walk from it.'],
+  deliveriesHint: ['各部门按截止日期报送的情况：按时 {onTime}，迟交 {late}，缺交 {missing}。', 'Each department against its due dates: {onTime} on time, {late} late, {missing} missing.'],
+  lineageOfDataset: ['该数据集的血缘', 'Lineage of this dataset'],
 };

@@ -2,7 +2,7 @@
 // quarantine reasons, repair evidence, application reasons), read back into their parts and
 // said again in the console's language. A sentence of a form not known here is shown as it is
 // and recorded as missing, so the browser test names it.
-import { code, fieldLabel, formatMoney, formatNumber, formatPercent, t } from './i18n.js';
+import { code, fieldLabel, formatMoney, formatNumber, formatPercent, t, tn } from './i18n.js';
 
 const unknown = (text) => {
   globalThis.dxMissingLabels?.add(`message:${text}`);
@@ -86,11 +86,11 @@ export function ruleName(ruleId) {
 /** A finding that holds the period back: "<connector>: <rule> failed on X of Y rows (a% > b%)". */
 export function blockingFinding(text) {
   let m = /^([^:]+): (\S+) failed on (\d+) of (\d+) rows \(([\d.]+)% > ([\d.]+)%\)$/.exec(text);
-  if (m) return t('msgBlockingRule', { connector: m[1], rule: ruleName(m[2]), failed: formatNumber(Number(m[3])), checked: formatNumber(Number(m[4])), ratio: m[5], limit: m[6] });
+  if (m) return tn('msgBlockingRule', { connector: m[1], rule: ruleName(m[2]), failed: formatNumber(Number(m[3])), checked: formatNumber(Number(m[4])), ratio: m[5], limit: m[6] }, ['connector']);
   m = /^([^:]+): no batch for (\S+)$/.exec(text);
-  if (m) return t('msgBlockingMissing', { connector: m[1], period: m[2] });
+  if (m) return tn('msgBlockingMissing', { connector: m[1], period: m[2] }, ['connector']);
   m = /^([^:]+): batch failed: (.*)$/.exec(text);
-  if (m) return t('msgBlockingFailed', { connector: m[1], error: m[2] });
+  if (m) return tn('msgBlockingFailed', { connector: m[1], error: m[2] }, ['connector', 'error']);
   return unknown(text);
 }
 
@@ -100,12 +100,25 @@ const FIELD_PROBLEMS = { 'unparseable date': 'msgBadDate', 'unparseable month': 
 /** Why a row was quarantined, as the collector or DuckDB's CSV reader said it. */
 export function quarantineReason(reason) {
   if (!reason) return '';
-  if (/; [A-Z ]+: /.test(reason)) return [...new Set(reason.split('; ').map(quarantineReason))].join('；');
+  const parts = reason.split(/; (?=[a-z_]+ \(|[a-z_]+: |[A-Z ]+: )/);
+  if (parts.length > 1) {
+    const out = document.createElement('span');
+    const seen = new Set();
+    for (const part of parts) {
+      const said = quarantineReason(part);
+      const key = typeof said === 'string' ? said : said.textContent;
+      if (seen.has(key)) continue;
+      if (seen.size > 0) out.append('；');
+      seen.add(key);
+      out.append(said);
+    }
+    return out;
+  }
   let m = /^([a-z_]+)(?: \(([^)]*)\))?: (unparseable date|unparseable month|unparseable amount|unparseable number|unknown label) "(.*)"$/s.exec(reason);
-  if (m) return t(FIELD_PROBLEMS[m[3]], { field: fieldLabel(m[1]), value: m[4] });
+  if (m) return tn(FIELD_PROBLEMS[m[3]], { field: fieldLabel(m[1]), value: m[4] }, ['value']);
   m = /^([A-Z ]+): (?:Expected Number of Columns: (\d+) Found: (\d+))?/.exec(reason);
   if (m && CSV_ERRORS[m[1].trim()]) return t(CSV_ERRORS[m[1].trim()], { expected: m[2] ?? '', found: m[3] ?? '' });
-  if (/^undecodable bytes: not valid (.*)$/.test(reason)) return t('msgUndecodable', { encoding: reason.replace(/^undecodable bytes: not valid /, '') });
+  if (/^undecodable bytes: not valid (.*)$/.test(reason)) return tn('msgUndecodable', { encoding: reason.replace(/^undecodable bytes: not valid /, '') }, ['encoding']);
   if (/^row: not a JSON object/.test(reason)) return t('msgNotJson');
   return unknown(reason);
 }
@@ -127,7 +140,7 @@ export function evidenceClass(evidence) {
 export function evidenceText(evidence) {
   if (!evidence) return '';
   let m = /^(\w+) at position (\d+); name (.*) agrees; birth date and sex agree with the police register$/.exec(evidence);
-  if (m) return t('msgRepairEvidence', { kind: code('repairKind', m[1]), position: m[2], name: m[3] });
+  if (m) return tn('msgRepairEvidence', { kind: code('repairKind', m[1]), position: m[2], name: m[3] }, ['name']);
   m = /^no name beside the number to confirm a candidate \((\d+) candidate\(s\)\)$/.exec(evidence);
   if (m) return t('msgNoName', { n: m[1] });
   m = /^(\d+) candidates fit: ambiguous$/.exec(evidence);

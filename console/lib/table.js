@@ -38,7 +38,7 @@ export function dataTable(columns, options) {
   const filters = columns.filter((c) => c.filter).map((c) => {
     const values = [...new Set(options.rows.map((r) => filterValueOf(c, r)))].filter((v) => v !== '').sort((a, b) => a.localeCompare(b));
     const control = h('select', { name: `filter-${c.key}`, 'aria-label': c.label, onchange: () => { state.filters[c.key] = control.value; state.page = 0; draw(); } },
-      h('option', { value: '', text: `${c.label}: ${t('all')}` }), values.map((v) => h('option', { value: v, text: v })));
+      h('option', { value: '', text: `${c.label}: ${t('all')}` }), values.map((v) => h('option', { value: v, text: v, translate: c.code ? 'no' : undefined })));
     return control;
   });
 

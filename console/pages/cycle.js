@@ -24,7 +24,7 @@ export function publicationSection(summary) {
     : definitionList([[t('status'), t('notPublished')], [t('publishable'), summary.publishable ? t('yes') : t('no')]]);
   const blocking = p ? p.blocking_findings : summary.blocking;
   return section(t('publication'), facts, blocking.length > 0
-    ? h('div', { class: 'blocking' }, h('h3', { text: t('blocking') }), h('ul', {}, blocking.map((b) => h('li', { text: blockingFinding(b) }))))
+    ? h('div', { class: 'blocking' }, h('h3', { text: t('blocking') }), h('ul', {}, blocking.map((b) => h('li', {}, blockingFinding(b)))))
     : null);
 }
 

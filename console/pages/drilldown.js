@@ -38,9 +38,10 @@ export async function drilldownPage(root, ctx) {
   root.append(toolbar(
     periodPicker(ctx, periods, period, { kind, connector }),
     select(t('drillDown'), [{ value: 'quarantine', label: t('quarantineRows') }, { value: 'failures', label: t('failingRows') }], kind, (value) => ctx.go({ period, kind: value, connector }), 'kind'),
-    select(t('connector'), [{ value: '', label: t('allDepartments') }, ...summary.departments.map((d) => ({ value: d.connector, label: d.connector }))], connector,
+    select(t('connector'), [{ value: '', label: t('allDepartments') }, ...summary.departments.map((d) => ({ value: d.connector, label: d.connector, code: true }))], connector,
       (value) => ctx.go({ period, kind, connector: value }), 'connector'),
-    ctx.params.rule ? h('span', { class: 'chip', text: `${t('rule')}: ${ruleName(ctx.params.rule)}` }) : null));
+    ctx.params.rule ? h('span', { class: 'chip', text: `${t('rule')}: ${ruleName(ctx.params.rule)}` }) : null,
+    connector && !ctx.me.roles.every((r) => r === 'provider') ? h('a', { id: 'drilldown-lineage', href: `#/lineage?period=${period}&node=${encodeURIComponent(`dataset:${connector}`)}`, text: t('lineageOfDataset') }) : null));
 
   const detail = h('div', { class: 'row-detail', id: 'row-detail' });
   const table = dataTable(COLUMNS[kind](), {

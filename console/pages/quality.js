@@ -58,7 +58,7 @@ export async function qualityPage(root, ctx) {
   if (!period) return root.append(noReports());
   const summary = await api(`/v1/reports/${period}`);
   const connector = summary.departments.some((d) => d.connector === ctx.params.connector) ? ctx.params.connector : '';
-  const departmentChoice = select(t('connector'), [{ value: '', label: t('allDepartments') }, ...summary.departments.map((d) => ({ value: d.connector, label: d.connector }))],
+  const departmentChoice = select(t('connector'), [{ value: '', label: t('allDepartments') }, ...summary.departments.map((d) => ({ value: d.connector, label: d.connector, code: true }))],
     connector, (value) => ctx.go({ period, connector: value }), 'connector');
   root.append(toolbar(periodPicker(ctx, periods, period, { connector }), departmentChoice));
 
