@@ -5,6 +5,7 @@
  *
  * Usage: node dist/bench/servedLookups.js DATA_DIR LOOKUPS
  */
+import { writeFileSync } from 'node:fs';
 import { catalogResource } from '../src/share/catalog.js';
 import type { Grant } from '../src/share/accessStore.js';
 import { disclosurePlan, discloseInto } from '../src/share/disclose.js';
@@ -43,4 +44,9 @@ const keys = Array.from({ length: count }, (_, i) => all[(i * 7_919 + 13) % all.
 const rounds: Record<ServingFormat, number[]> = { loaded: [], mapped: [] };
 for (let round = 0; round < 3; round++) for (const format of ['loaded', 'mapped'] as const) rounds[format].push(await microsPerLookup(format, keys));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
+const usageFile = process.env.DX_RUSAGE_FILE;
+if (usageFile) {
+  const usage = process.resourceUsage();
+  writeFileSync(usageFile, JSON.stringify({ maxRssKb: usage.maxRSS, userMs: usage.userCPUTime / 1000, systemMs: usage.systemCPUTime / 1000 }));
+}
 process.stdout.write(`${JSON.stringify({ loaded: median(rounds.loaded), mapped: median(rounds.mapped) })}\n`);
