@@ -5,9 +5,10 @@
  * When CURRENT.json moves, the next snapshot is loaded beside the current one and swapped in;
  * requests in flight keep the one they started with.
  */
+import { openDuckDB } from '../store/duckdb.js';
 import { join } from 'node:path';
 import { unwatchFile, watchFile } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection } from '@duckdb/node-api';
 import { ColumnView } from './columnView.js';
 import { publishedDir, readPointer, type SnapshotPointer } from './publishedSnapshot.js';
 
@@ -21,7 +22,7 @@ export interface ServingSnapshot {
 }
 
 export async function loadSnapshot(dataDir: string, pointer: SnapshotPointer): Promise<ServingSnapshot> {
-  const instance = await DuckDBInstance.create(join(publishedDir(dataDir), pointer.file), { access_mode: 'READ_ONLY', threads: '2' });
+  const instance = await openDuckDB(join(publishedDir(dataDir), pointer.file), { access_mode: 'READ_ONLY', threads: '2' });
   const connection = await instance.connect();
   const persons = await ColumnView.load(connection, 'population', 'id_number');
   const entities = await ColumnView.load(connection, 'legal_entity', 'uscc');
