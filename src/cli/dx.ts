@@ -4,6 +4,10 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { config, ConfigError } from '../config.js';
 import { CliError, EXIT } from './exitCodes.js';
+import { PeriodError } from '../period.js';
+import { PortTakenError } from '../portFree.js';
+import { RedisUnreachableError } from '../schedule/queueConnection.js';
+import { SourceFolderError } from '../collect/collectPeriod.js';
 import { quietOnClosedPipe } from './output.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerAccessCommands } from './commands/access.js';
@@ -60,6 +64,9 @@ function reportResourceUsageOnExit(): void {
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof ConfigError) return EXIT.config;
+  if (error instanceof PeriodError) return EXIT.usage;
+  if (error instanceof PortTakenError || error instanceof RedisUnreachableError) return EXIT.unavailable;
+  if (error instanceof SourceFolderError) return EXIT.noInput;
   const code = (error as { code?: string }).code;
   if (code?.startsWith('commander.')) return EXIT.usage;
   return EXIT.failed;

@@ -12,18 +12,7 @@ export function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('table');
 }
 
-const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** A count as people read it: 1,234,567. */
-export function formatCount(n: number | bigint): string {
-  return COUNT.format(n);
-}
-
-/** An amount of money (yuan) with two decimals and separators: 1,234.50. */
-export function formatMoney(amount: number | string): string {
-  return MONEY.format(typeof amount === 'string' ? Number(amount) : amount);
-}
+export { formatCount, formatMoney, formatPercent } from '../numberFormat.js';
 
 /**
  * A pipe closed by the reader (`dx ... | head`) is not an error: stop writing, exit as if done.

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { config } from '../config.js';
+import { parsePeriod } from '../period.js';
 import type { Connector, ConnectorSet } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { collectBatch, type BatchResult } from './collectBatch.js';
@@ -33,7 +34,7 @@ export interface CollectOutcome {
 export class SourceFolderError extends Error {}
 
 export function assertPeriod(period: string): void {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error(`period "${period}" is not YYYY-MM`);
+  parsePeriod(period);
 }
 
 interface Planned {

@@ -12,6 +12,7 @@ import { reconciliationReport } from '../report/reconciliationReport.js';
 import { renderReconciliation } from '../report/renderReconciliation.js';
 import { connectorIdsOf } from '../cycle/runCycle.js';
 import { startServer } from '../server.js';
+import { assertPortFree } from '../portFree.js';
 import { Warehouse } from '../store/warehouse.js';
 import { CONSOLE_USERS } from './demoAccess.js';
 import { prepareDemo } from './prepareDemo.js';
@@ -24,6 +25,7 @@ const seed = 2026;
 const shown = (path: string) => relative(process.cwd(), path) || '.';
 const say = (text = '') => process.stdout.write(`${text}\n`);
 
+await assertPortFree(port, '127.0.0.1'); // before the city is built, not after
 const dataDir = await prepareDemo({
   root, persons, periods, seed, say,
   onCycle: (result, ms) => {

@@ -76,18 +76,20 @@ export async function checksReport(warehouse: Warehouse, period: string, connect
     const batch = batches.find((b) => b.connector === connector);
     const attempt = attempts.find((a) => a.connector === connector);
     const status = (attempt?.status ?? (batch ? 'loaded' : 'not collected')) as BatchReport['status'];
+    // A batch whose latest attempt failed shows that attempt, not the counts of a batch loaded by an earlier run.
+    const shown = status === 'failed' ? undefined : batch;
     return {
       connector,
       status: batch && status !== 'failed' ? 'loaded' : status,
       error: attempt?.status !== 'loaded' ? attempt?.error ?? null : null,
-      batch_id: batch?.batch_id ?? null,
-      rows_read: batch?.rows_read ?? 0,
-      rows_loaded: batch?.rows_loaded ?? 0,
-      rows_quarantined: batch?.rows_quarantined ?? 0,
-      rows_filtered: batch?.rows_filtered ?? 0,
-      files: files.filter((f) => f.connector === connector).map(({ connector: _c, ...f }) => f),
-      quarantine_reasons: reasons.filter((r) => r.connector === connector).map(({ reason, rows }) => ({ reason, rows })),
-      rules: rules.filter((r) => r.connector === connector).map(({ connector: _c, ...r }) => r),
+      batch_id: shown?.batch_id ?? null,
+      rows_read: shown?.rows_read ?? 0,
+      rows_loaded: shown?.rows_loaded ?? 0,
+      rows_quarantined: shown?.rows_quarantined ?? 0,
+      rows_filtered: shown?.rows_filtered ?? 0,
+      files: shown ? files.filter((f) => f.connector === connector).map(({ connector: _c, ...f }) => f) : [],
+      quarantine_reasons: shown ? reasons.filter((r) => r.connector === connector).map(({ reason, rows }) => ({ reason, rows })) : [],
+      rules: shown ? rules.filter((r) => r.connector === connector).map(({ connector: _c, ...r }) => r) : [],
     };
   });
   const blocking = report.flatMap((b) => [

@@ -8,6 +8,7 @@
  * over the last periods, publication, reconciliation counts) and the rows behind it, paged by the
  * API: quarantine, failures, conflicts, id_resolutions, orphans.
  */
+import { PERIOD_PATTERN } from '../period.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { quotedString as str } from '@duckdb/node-api';
@@ -68,7 +69,7 @@ export function reportFile(dataDir: string, period: string): string {
   return join(reportsDir(dataDir), `${period}.duckdb`);
 }
 
-export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export { PERIOD_PATTERN };
 
 async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
   const row = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main' AND table_catalog = current_database()`, [table]);

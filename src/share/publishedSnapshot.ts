@@ -5,7 +5,8 @@
  * writes a new file and the served files beside it (servedFile.ts), then moves the pointer, and the
  * servers switch over.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { writeJsonAtomic } from '../store/fileLock.js';
 import { join } from 'node:path';
 import { quotedString as str } from '@duckdb/node-api';
 import type { Warehouse } from '../store/warehouse.js';
@@ -18,6 +19,9 @@ export interface SnapshotPointer {
   publishedAt: string;
   populationViewSha256: string;
   legalEntityViewSha256: string;
+  /** The views' sizes, for the next publication's shrink check (pointers written before these were kept lack them). */
+  persons?: number;
+  entities?: number;
 }
 
 /** How many earlier published periods a snapshot keeps row hashes of, for "changed since" extracts. */
@@ -55,16 +59,21 @@ async function exportFacts(warehouse: Warehouse, period: string): Promise<void> 
   }
 }
 
-/** Copy the period's views into a new snapshot file and point CURRENT.json at it. */
-export async function exportSnapshot(warehouse: Warehouse, period: string): Promise<SnapshotPointer> {
-  const governed = await warehouse.one<{ population_view_sha256: string; legal_entity_view_sha256: string }>(
-    `SELECT population_view_sha256, legal_entity_view_sha256 FROM governed_periods WHERE period = ?`, [period]);
+const PARTIAL = '.partial';
+
+/**
+ * Copy the period's views into a new snapshot file; its name. The file is written under a partial
+ * name and renamed whole, so a snapshot file under its real name is always complete, and a process
+ * killed while writing leaves only a partial file, which removePartialSnapshots deletes.
+ */
+export async function writeSnapshotFile(warehouse: Warehouse, period: string): Promise<string> {
+  const governed = await warehouse.one<{ population_view_sha256: string }>(`SELECT population_view_sha256 FROM governed_periods WHERE period = ?`, [period]);
   if (!governed) throw new Error(`period ${period} has not been governed`);
   const dir = publishedDir(warehouse.dataDir);
   mkdirSync(dir, { recursive: true });
   const file = `${period}-${governed.population_view_sha256.slice(0, 12)}-${Date.now()}.duckdb`;
-  const path = join(dir, file);
-  await warehouse.run(`ATTACH ${str(path)} AS snapshot`);
+  const partial = join(dir, `${file}${PARTIAL}`);
+  await warehouse.run(`ATTACH ${str(partial)} AS snapshot`);
   try {
     await warehouse.run(`CREATE TABLE snapshot.population AS SELECT * EXCLUDE (period) FROM population_view WHERE period = $period ORDER BY id_number`, { period });
     await warehouse.run(`CREATE TABLE snapshot.legal_entity AS SELECT * EXCLUDE (period) FROM legal_entity_view WHERE period = $period ORDER BY uscc`, { period });
@@ -74,17 +83,47 @@ export async function exportSnapshot(warehouse: Warehouse, period: string): Prom
   } finally {
     await warehouse.run(`DETACH snapshot`);
   }
+  renameSync(partial, join(dir, file));
   // The files API processes answer lookups from, written before the pointer names the snapshot.
-  await ensureServedFiles(path);
+  await ensureServedFiles(join(dir, file));
+  return file;
+}
+
+/** Point the API at a snapshot (the pointer is replaced whole), then prune the older files. */
+export function pointTo(dataDir: string, pointer: SnapshotPointer): void {
+  writeJsonAtomic(join(publishedDir(dataDir), 'CURRENT.json'), pointer);
+  pruneSnapshots(publishedDir(dataDir), pointer.file);
+}
+
+/** Copy the period's views into a new snapshot file and point CURRENT.json at it. */
+export async function exportSnapshot(warehouse: Warehouse, period: string): Promise<SnapshotPointer> {
+  const governed = await warehouse.one<{ population_view_sha256: string; legal_entity_view_sha256: string; persons: number; entities: number }>(
+    `SELECT population_view_sha256, legal_entity_view_sha256, persons, entities FROM governed_periods WHERE period = ?`, [period]);
+  if (!governed) throw new Error(`period ${period} has not been governed`);
+  const file = await writeSnapshotFile(warehouse, period);
   const pointer: SnapshotPointer = {
-    period, file, publishedAt: new Date().toISOString(),
-    populationViewSha256: governed.population_view_sha256, legalEntityViewSha256: governed.legal_entity_view_sha256,
+    period, file, publishedAt: new Date().toISOString(), populationViewSha256: governed.population_view_sha256,
+    legalEntityViewSha256: governed.legal_entity_view_sha256, persons: governed.persons, entities: governed.entities,
   };
-  const temporary = join(dir, `CURRENT.json.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(pointer, null, 2)}\n`);
-  renameSync(temporary, join(dir, 'CURRENT.json'));
-  pruneSnapshots(dir, file);
+  pointTo(warehouse.dataDir, pointer);
   return pointer;
+}
+
+/** Files a killed publish left half-written (and their DuckDB WALs). */
+export function removePartialSnapshots(dataDir: string): string[] {
+  const dir = publishedDir(dataDir);
+  if (!existsSync(dir)) return [];
+  const partial = readdirSync(dir).filter((f) => f.includes(PARTIAL) || /^CURRENT\.json\..*\.tmp$/.test(f));
+  for (const f of partial) rmSync(join(dir, f), { force: true });
+  return partial;
+}
+
+/** The newest complete snapshot file of a period's view, by its content hash. */
+export function snapshotFileFor(dataDir: string, period: string, populationViewSha256: string): string | undefined {
+  const dir = publishedDir(dataDir);
+  if (!existsSync(dir)) return undefined;
+  const prefix = `${period}-${populationViewSha256.slice(0, 12)}-`;
+  return readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.duckdb')).sort().at(-1);
 }
 
 /**

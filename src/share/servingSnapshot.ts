@@ -11,6 +11,7 @@
  * DX_SERVING_FORMAT=loaded loads every view into this process instead (LoadedColumnView), the way
  * snapshots were served before served files: the baseline the serving bench compares against.
  */
+import { openDuckDB } from '../store/duckdb.js';
 import { join } from 'node:path';
 import { unwatchFile, watchFile } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -58,7 +59,7 @@ async function mappedViews(snapshotPath: string): Promise<{ persons: ColumnView;
 export async function loadSnapshot(dataDir: string, pointer: SnapshotPointer, format: ServingFormat = servingFormat()): Promise<ServingSnapshot> {
   const path = join(publishedDir(dataDir), pointer.file);
   const views = format === 'mapped' ? await mappedViews(path) : undefined;
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY', threads: '2' });
+  const instance = await openDuckDB(path, { access_mode: 'READ_ONLY', threads: '2' });
   const { persons, entities, close } = views ?? await loadedViews(instance);
   return {
     pointer, persons, entities,

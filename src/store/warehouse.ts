@@ -4,8 +4,9 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { config } from '../config.js';
+import { openDuckDB } from './duckdb.js';
 import { PIPELINES_DIR } from '../paths.js';
 import { installIdentifierMacros } from '../ids/sqlMacros.js';
 import { COLLECT_BOOKKEEPING } from '../collect/collectBookkeeping.js';
@@ -81,7 +82,7 @@ export class Warehouse {
     const tempDir = join(dataDir, 'tmp');
     mkdirSync(tempDir, { recursive: true });
     const threads = Math.max(1, Number(options.threads ?? config().DX_THREADS));
-    const instance = await DuckDBInstance.create(join(dataDir, 'warehouse.duckdb'), {
+    const instance = await openDuckDB(join(dataDir, 'warehouse.duckdb'), {
       memory_limit: options.memoryLimit ?? config().DX_MEMORY_LIMIT,
       threads: String(threads),
       temp_directory: join(tempDir, 'duckdb-spill'),

@@ -38,10 +38,10 @@ t.test('dx cycle collects and checks the committed sample; dx report checks tell
 t.test('dx says what is wrong and exits non-zero', async (t) => {
   const data = join(tempDir(t), 'data');
   const missing = await runDx(['cycle', '--period', '2026-11', '--source', join(tempDir(t), 'nowhere'), '--data', data]);
-  t.equal(missing.code, 1);
+  t.equal(missing.code, 66, 'no input');
   t.match(missing.stderr, /source folder .*nowhere does not exist/);
   const badPeriod = await runDx(['cycle', '--period', '202611', '--source', SAMPLE, '--data', data]);
-  t.equal(badPeriod.code, 1);
+  t.equal(badPeriod.code, 64, 'bad usage');
   t.match(badPeriod.stderr, /period "202611" is not YYYY-MM/);
   const badOption = await runDx(['cycle', '--period', '2026-11', '--source', SAMPLE, '--until', 'lunch']);
   t.equal(badOption.code, 64, 'bad usage');
