@@ -49,6 +49,9 @@ function reportResourceUsageOnExit(): void {
 
 async function main(argv: string[]): Promise<void> {
   reportResourceUsageOnExit();
+  // The data folder holds the audit chains, the access store and snapshots of the whole population:
+  // every folder dx creates is 0700 and every file 0600, whichever code creates it.
+  process.umask(0o077);
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
