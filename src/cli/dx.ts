@@ -74,6 +74,9 @@ export function exitCodeOf(error: unknown): number {
 
 async function main(argv: string[]): Promise<void> {
   quietOnClosedPipe(process.stdout);
+  // The data folder holds the audit chains, the access store and snapshots of the whole population:
+  // every folder dx creates is 0700 and every file 0600, whichever code creates it.
+  process.umask(0o077);
   try {
     // The whole environment is validated before any command runs: a bad value is refused up front.
     config();

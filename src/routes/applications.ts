@@ -10,7 +10,7 @@ import { listDecisions } from '../applications/decisionList.js';
 import { DecisionStore } from '../applications/decisionStore.js';
 import { snapshotFactSources } from '../applications/factSources.js';
 import { ApplicationInputError, reviewApplication, type ApplicationDecision, type DecisionOutcome } from '../applications/reviewApplication.js';
-import { caller, HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
+import { caller, HttpError, purposeOf, recordBeforeCommit, requireGrant } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
 import type { Grant } from '../share/accessStore.js';
 import { servingSnapshot } from './lookup.js';
@@ -64,9 +64,11 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
     } finally {
       connection.closeSync();
     }
-    await store.record(decision);
     request.auditNote.subjects = [decision.id, ...Object.values(decision.input)];
     request.auditNote.fields = Object.keys(grant.fields).filter((f) => grant.fields[f]);
+    // Recorded first: a decision whose audit record cannot be written is not kept.
+    await recordBeforeCommit(request);
+    await store.record(decision);
     return disclosed(decision, grant);
   });
 

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { CaseStore } from '../cases/caseStore.js';
 import { ACTIONS, CaseTransitionError, type CaseAction, type CaseStatus } from '../cases/caseLifecycle.js';
 import { caseDetail, listCases, tallyCases } from '../cases/caseList.js';
-import { caller, HttpError } from '../plugins/exchange.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses, errorSchema } from './schemas.js';
 
@@ -74,9 +74,14 @@ export const caseRoutes: FastifyPluginAsync = async (fastify) => {
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: request.params.action, reason: request.body.reason };
     const client = caller(request);
+    const current = caseDetail(store, request.params.id);
+    if (!current) throw new HttpError(404, 'not_found', `no case ${request.params.id}`);
+    request.auditNote.subjects = current.subjectId ? [current.subjectId] : [];
     try {
+      // Recorded first: a change whose record cannot be written is not made. The store checks the
+      // transition again under its lock; if it refuses, the answer's own record says so.
+      await recordBeforeCommit(request);
       const changed = await store.change(request.params.id, request.params.action, client.id, request.body.reason);
-      request.auditNote.subjects = changed.subjectId ? [changed.subjectId] : [];
       return caseDetail(store, changed.caseId);
     } catch (error) {
       if (error instanceof CaseTransitionError) throw new HttpError(error.statusCode, error.statusCode === 404 ? 'not_found' : error.statusCode === 409 ? 'conflict' : 'invalid_request', error.message);

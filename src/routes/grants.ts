@@ -5,10 +5,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Grant } from '../share/accessStore.js';
 import { catalogResource } from '../share/catalog.js';
-import { decideGrant, GrantError, requestGrant } from '../share/grants.js';
-import { caller, HttpError } from '../plugins/exchange.js';
+import { decideGrant, GRANT_LIMITS, GrantError, requestGrant } from '../share/grants.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, errorSchema } from './schemas.js';
 
 const grantSchema = {
   type: 'object',
@@ -47,8 +47,9 @@ export const grantRoutes: FastifyPluginAsync = async (fastify) => {
       body: {
         type: 'object', required: ['resource', 'fields', 'purposes', 'legal_basis', 'expires_at'], additionalProperties: false,
         properties: {
-          resource: { type: 'string' }, fields: { type: 'object', additionalProperties: { enum: ['full', 'masked'] } },
-          purposes: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, legal_basis: { type: 'string', minLength: 1 }, expires_at: { type: 'string' },
+          resource: { type: 'string', maxLength: 100 }, fields: { type: 'object', maxProperties: 100, additionalProperties: { enum: ['full', 'masked'] } },
+          purposes: { type: 'array', minItems: 1, maxItems: GRANT_LIMITS.purposes, items: { type: 'string', minLength: 1, maxLength: GRANT_LIMITS.purposeLength } },
+          legal_basis: { type: 'string', minLength: 1, maxLength: GRANT_LIMITS.legalBasisLength }, expires_at: { type: 'string', maxLength: 40 },
         },
       },
       response: { 201: grantSchema, ...errorResponses },
@@ -59,30 +60,35 @@ export const grantRoutes: FastifyPluginAsync = async (fastify) => {
     const grant = await requestGrant(fastify.access, {
       client: client.id, resource: request.body.resource, fields: request.body.fields, purposes: request.body.purposes,
       legalBasis: request.body.legal_basis, expiresAt: request.body.expires_at,
+    }, (pending) => {
+      request.auditNote!.subjects = [pending.id, pending.resource];
+      return recordBeforeCommit(request, 201);
     }).catch(asHttp);
-    request.auditNote.subjects = [grant.id];
     return reply.code(201).send(grant);
   });
 
   for (const decision of ['approve', 'refuse'] as const) {
-    fastify.post<{ Params: { id: string }; Body: { reason?: string } }>(`/v1/requests/:id/${decision}`, {
-      config: apiRoute('grants', decision, ['provider', 'steward'], 'change'),
+    fastify.post<{ Params: { id: string }; Body: { reason: string } }>(`/v1/requests/:id/${decision}`, {
+      config: apiRoute('grants', decision, ['provider', 'steward'], 'change', 'id'),
       schema: {
-        summary: decision === 'approve' ? 'Approve a pending request, giving the reason (the providing department)' : 'Refuse a pending request, giving the reason', tags: ['grants'],
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        // Both need the reason: an approval grants a register, and who approved it on what grounds is the audit's question.
-        body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } } },
-        response: { 200: grantSchema, ...errorResponses },
+        summary: decision === 'approve' ? 'Approve a pending request, giving the reason (the providing department, or a steward; never the applicant\'s own department)' : 'Refuse a pending request, giving the reason', tags: ['grants'],
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
+        body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: GRANT_LIMITS.reasonLength, pattern: '\\S' } } },
+        response: { 200: grantSchema, ...errorResponses, 409: errorSchema },
       },
     }, async (request) => {
-      request.auditNote = { resource: 'grants', action: decision, subjects: [request.params.id], reason: request.body?.reason };
+      request.auditNote = { resource: 'grants', action: decision, subjects: [request.params.id], reason: request.body.reason };
       const client = caller(request);
       const pending = fastify.access.read().grants.find((g) => g.id === request.params.id);
       const provider = pending && catalogResource(pending.resource)?.provider;
       if (pending && !client.roles.includes('steward') && provider !== client.department) {
         throw new HttpError(403, 'not_provider', `only ${provider} decides on requests for ${pending.resource}`);
       }
-      return decideGrant(fastify.access, request.params.id, { approve: decision === 'approve', by: client.id, reason: request.body?.reason }).catch(asHttp);
+      // Checked again under the store's lock with the latest state: the applicant, its department, still pending.
+      return decideGrant(fastify.access, request.params.id, { approve: decision === 'approve', by: client.id, department: client.department, reason: request.body.reason }, (decided) => {
+        request.auditNote!.subjects = [decided.id, decided.client, decided.resource];
+        return recordBeforeCommit(request);
+      }).catch(asHttp);
     });
   }
 };

@@ -53,6 +53,7 @@ export const paymentRoutes: FastifyPluginAsync = async (fastify) => {
     try {
       planned = parsePlannedPayments(request.body, 'request body');
     } catch (error) {
+      // The message may quote the file (its header line): HttpError answers carry a short excerpt only.
       throw new HttpError(400, 'invalid_payments', (error as Error).message);
     }
     const snapshot = servingSnapshot(request);

@@ -47,7 +47,10 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
   }, (request, reply) => {
-    request.auditNote = { resource: 'population', action: 'batch', subjects: request.body.ids };
+    // Recorded by canonical ID, so that the person's access log finds them; the spellings sent beside, when any differs.
+    const canonical = request.body.ids.map(normaliseResidentId);
+    const spelledOtherwise = canonical.some((id, i) => id !== request.body.ids[i]);
+    request.auditNote = { resource: 'population', action: 'batch', subjects: canonical, ...(spelledOtherwise ? { subjectsSent: request.body.ids } : {}) };
     const grant = requireGrant(request, 'population', purposeOf(request));
     const snapshot = servingSnapshot(request);
     const plan = disclosurePlan(grant, population, snapshot.persons);
@@ -56,7 +59,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
       out.ascii('"results":[');
       request.body.ids.forEach((raw, i) => {
         if (i > 0) out.ascii(',');
-        const id = normaliseResidentId(raw);
+        const id = canonical[i]!;
         const problem = residentIdProblem(id);
         if (problem) return out.text(`{"id":${JSON.stringify(raw)},"status":"invalid","reason":${JSON.stringify(problem)}}`);
         const row = snapshot.persons.row(id);

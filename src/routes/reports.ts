@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Client } from '../share/accessStore.js';
-import { caller, HttpError } from '../plugins/exchange.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
 import { RepairDecisionStore, type RepairDecision } from '../report/repairDecisions.js';
 import { ReportNotFoundError, REPORT_TABLES, StewardReportFiles, type ReportTable } from '../report/stewardReportFiles.js';
@@ -184,6 +184,8 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
     };
     if (!decision.reason) throw new HttpError(400, 'invalid_request', 'a decision gives its reason');
     request.auditNote.subjects = [period, repairId, decision.original_id, ...(decision.repaired_id ? [decision.repaired_id] : [])];
+    // Recorded first: a decision whose audit record cannot be written is not kept.
+    await recordBeforeCommit(request);
     return decisions.record(decision);
   });
 };

@@ -61,7 +61,7 @@ export async function grant(dataDir: string, clientId: string, resource: string,
   const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
   if (resource === 'population' || resource === 'access-log') {
     const request = await requestGrant(store, { client: clientId, resource, fields, purposes, expiresAt, legalBasis: 'test' });
-    return (await decideGrant(store, request.id, { approve: true, by: 'test' })).id;
+    return (await decideGrant(store, request.id, { approve: true, by: 'test', reason: 'test grant' })).id;
   }
   return (await grantUnconditional(store, { client: clientId, resource, fields, purposes, expiresAt }, 'test')).id;
 }
