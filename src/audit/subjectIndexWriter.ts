@@ -84,8 +84,9 @@ export class SubjectIndexWriter {
     const writer = new SubjectIndexWriter(auditDir, files, seqs, entries, buckets, entryCount, seqCount, await readListNumbers(files.lists));
     await writer.replayHeads();
     await writer.catchUp(chainFile, chainSeq);
-    // Saved at once, so the file readers and verify start from always exists.
-    await writer.persist();
+    // A rebuilt index is saved at once; a new one when it has entries worth saving (readers in
+    // other processes read the chain itself until then).
+    if (writer.entryCount > 0) await writer.persist();
     openIndexWriters.set(files.entries, writer);
     return writer;
   }
