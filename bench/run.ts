@@ -3,7 +3,8 @@
  * in this run, beside its baseline. BENCH_PERSONS sets the city's size (default 1,000,000),
  * BENCH_CYCLE_PERSONS the sizes of the whole-cycle runs (default that and three times that),
  * BENCH_CROSSCHECK_PERSONS the sizes of the cross-check runs (the same default), BENCH_SUITES
- * which suites run (default all: collect,cycle,api,queue,crosscheck).
+ * which suites run (default all: collect,cycle,api,queue,crosscheck; `audit`, the access log over a
+ * large audit trail, runs only when named, with BENCH_AUDIT_RECORDS its sizes).
  *
  * Each suite's section is kept in bench/results/<suite>.md with the command and date that
  * produced it, and RESULTS.md is assembled from all of them: running one suite again replaces
@@ -18,12 +19,15 @@ import { benchCollectCheck } from './collectCheck.js';
 import { benchCycle, cycleMarkdown } from './cycleScale.js';
 import { benchQueue } from './queueCycle.js';
 import { benchCrossCheck, crossCheckMarkdown } from './crossCheck.js';
+import { benchAuditIndex } from './auditIndex.js';
 
-const SUITES = ['collect', 'cycle', 'api', 'queue', 'crosscheck'] as const;
+const SUITES = ['collect', 'cycle', 'api', 'queue', 'crosscheck', 'audit'] as const;
 type Suite = (typeof SUITES)[number];
+/** Opt-in suites run only when BENCH_SUITES names them. */
+const OPT_IN: readonly Suite[] = ['audit'];
 
 const persons = Number(process.env.BENCH_PERSONS ?? 1_000_000);
-const suites = new Set((process.env.BENCH_SUITES ?? SUITES.join(',')).split(','));
+const suites = new Set((process.env.BENCH_SUITES ?? SUITES.filter((s) => !OPT_IN.includes(s)).join(',')).split(','));
 const workDir = process.env.BENCH_WORK_DIR ?? join(PROJECT_ROOT, 'bench', '.work');
 const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
 mkdirSync(workDir, { recursive: true });
@@ -45,10 +49,11 @@ const run: Record<Suite, () => Promise<string>> = {
     for (const size of sizes('BENCH_CROSSCHECK_PERSONS')) runs.push(await benchCrossCheck(workDir, size));
     return crossCheckMarkdown(runs);
   },
+  audit: async () => (await benchAuditIndex(workDir, (process.env.BENCH_AUDIT_RECORDS ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0))).markdown,
 };
 
 function commandFor(suite: Suite): string {
-  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : undefined;
+  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : suite === 'audit' ? 'BENCH_AUDIT_RECORDS' : undefined;
   return [
     persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,
     sizeVariable && process.env[sizeVariable] ? `${sizeVariable}=${process.env[sizeVariable]} ` : '',
