@@ -3,8 +3,9 @@
  * in this run, beside its baseline. BENCH_PERSONS sets the city's size (default 1,000,000),
  * BENCH_CYCLE_PERSONS the sizes of the whole-cycle runs (default that and three times that),
  * BENCH_CROSSCHECK_PERSONS the sizes of the cross-check runs (the same default), BENCH_SUITES
- * which suites run (default all but the opt-in ones: collect,cycle,api,serving,queue,partitions,crosscheck; `link`
- * runs when named, deduplicating BENCH_LINK_RECORDS records, default 1,000,000),
+ * which suites run (default all but the opt-in ones: collect,cycle,api,serving,queue,partitions,crosscheck;
+ * `link` runs when named, deduplicating BENCH_LINK_RECORDS records, default 1,000,000; `audit`, the
+ * access log over a large audit trail, runs when named, with BENCH_AUDIT_RECORDS its sizes),
  * BENCH_PARTITION_PERSONS the size of each partition of the partitioned cycle (default 200,000).
  *
  * Each suite's section is kept in bench/results/<suite>.md with the command and date that
@@ -23,11 +24,12 @@ import { benchCrossCheck, crossCheckMarkdown } from './crossCheck.js';
 import { benchServing } from './servingMemory.js';
 import { benchPartitions } from './partitionCycle.js';
 import { benchLinkage } from './linkage.js';
+import { benchAuditIndex } from './auditIndex.js';
 
-const SUITES = ['collect', 'cycle', 'api', 'serving', 'queue', 'partitions', 'crosscheck', 'link'] as const;
-/** Suites that run only when BENCH_SUITES names them. */
-const OPT_IN: readonly Suite[] = ['link'];
+const SUITES = ['collect', 'cycle', 'api', 'serving', 'queue', 'partitions', 'crosscheck', 'link', 'audit'] as const;
 type Suite = (typeof SUITES)[number];
+/** Opt-in suites run only when BENCH_SUITES names them. */
+const OPT_IN: readonly Suite[] = ['link', 'audit'];
 
 const persons = Number(process.env.BENCH_PERSONS ?? 1_000_000);
 const suites = new Set((process.env.BENCH_SUITES ?? SUITES.filter((s) => !OPT_IN.includes(s)).join(',')).split(','));
@@ -55,10 +57,11 @@ const run: Record<Suite, () => Promise<string>> = {
     return crossCheckMarkdown(runs);
   },
   link: async () => (await benchLinkage(workDir, Number(process.env.BENCH_LINK_RECORDS ?? 1_000_000))).markdown,
+  audit: async () => (await benchAuditIndex(workDir, (process.env.BENCH_AUDIT_RECORDS ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0))).markdown,
 };
 
 function commandFor(suite: Suite): string {
-  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : suite === 'partitions' ? 'BENCH_PARTITION_PERSONS' : suite === 'link' ? 'BENCH_LINK_RECORDS' : undefined;
+  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : suite === 'partitions' ? 'BENCH_PARTITION_PERSONS' : suite === 'link' ? 'BENCH_LINK_RECORDS' : suite === 'audit' ? 'BENCH_AUDIT_RECORDS' : undefined;
   return [
     persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,
     sizeVariable && process.env[sizeVariable] ? `${sizeVariable}=${process.env[sizeVariable]} ` : '',

@@ -26,6 +26,14 @@ const PERSIST_EVERY_ENTRIES = 100_000;
 /** The writers open in this process, by entries file: a reader here follows their heads in memory. */
 export const openIndexWriters = new Map<string, SubjectIndexWriter>();
 const PERSIST_EVERY_MS = 10_000;
+/** Subject list members indexed per write. */
+const LIST_SLICE = 20_000;
+
+interface Pending {
+  key: SubjectKey;
+  seq: number;
+  kind: number;
+}
 
 async function sizeOf(handle: FileHandle): Promise<number> {
   return (await handle.stat()).size;
@@ -84,8 +92,9 @@ export class SubjectIndexWriter {
     const writer = new SubjectIndexWriter(auditDir, files, seqs, entries, buckets, entryCount, seqCount, await readListNumbers(files.lists));
     await writer.replayHeads();
     await writer.catchUp(chainFile, chainSeq);
-    // Saved at once, so the file readers and verify start from always exists.
-    await writer.persist();
+    // A rebuilt index is saved at once; a new one when it has entries worth saving (readers in
+    // other processes read the chain itself until then).
+    if (writer.entryCount > 0) await writer.persist();
     openIndexWriters.set(files.entries, writer);
     return writer;
   }
@@ -141,7 +150,7 @@ export class SubjectIndexWriter {
   /** Index records whose lines were written to the chain from byte `offset` on, in seq order. */
   async add(records: readonly IndexedRecord[], offset: number): Promise<void> {
     const slots = Buffer.alloc(records.length * SEQ_SLOT);
-    const pending: Array<{ key: SubjectKey; seq: number; kind: number }> = [];
+    let pending: Pending[] = [];
     let at = offset;
     for (const [i, record] of records.entries()) {
       const length = Buffer.byteLength(record.line);
@@ -153,14 +162,24 @@ export class SubjectIndexWriter {
         if (seen.has(canonical)) continue;
         seen.add(canonical);
         const list = listHashOf(canonical);
-        if (list !== null) {
-          await this.indexList(list, pending);
-          pending.push({ key: listKey(list), seq: record.seq, kind: KIND_RECORD });
-        } else {
-          pending.push({ key: subjectKey(canonical), seq: record.seq, kind: KIND_RECORD });
+        if (list !== null && !this.lists.has(list)) {
+          // The list's members go in right before the record naming it, in file order.
+          await this.writeEntries(pending);
+          pending = [];
+          await this.indexList(list);
         }
+        pending.push({ key: list === null ? subjectKey(canonical) : listKey(list), seq: record.seq, kind: KIND_RECORD });
       }
     }
+    await this.writeEntries(pending);
+    await this.seqs.write(slots, 0, slots.length, this.seqCount * SEQ_SLOT);
+    this.seqCount += records.length;
+    if (this.entryCount - this.savedCovered >= PERSIST_EVERY_ENTRIES || Date.now() - this.lastPersist >= PERSIST_EVERY_MS) await this.persist();
+  }
+
+  /** Append entries, each linked to the newest one of its bucket; heads move once they are in the file. */
+  private async writeEntries(pending: readonly Pending[]): Promise<void> {
+    if (pending.length === 0) return;
     const bits = this.buckets.bits;
     const newest = new Map<number, number>();
     const entries = Buffer.alloc(pending.length * ENTRY_SIZE);
@@ -170,27 +189,28 @@ export class SubjectIndexWriter {
       newest.set(bucket, this.entryCount + i + 1);
     }
     await this.entries.write(entries, 0, entries.length, this.entryCount * ENTRY_SIZE);
-    await this.seqs.write(slots, 0, slots.length, this.seqCount * SEQ_SLOT);
     // Readers follow heads only once what they point at is in the file.
     for (const [bucket, entry] of newest) this.buckets.heads[bucket] = entry;
     this.entryCount += pending.length;
-    this.seqCount += records.length;
     this.buckets.covered = this.entryCount;
-    if (this.entryCount - this.savedCovered >= PERSIST_EVERY_ENTRIES || Date.now() - this.lastPersist >= PERSIST_EVERY_MS) await this.persist();
   }
 
-  /** The first record naming a subject list makes its members entries of this chain's index, once. */
-  private async indexList(hash: string, pending: Array<{ key: SubjectKey; seq: number; kind: number }>): Promise<void> {
-    if (this.lists.has(hash)) return;
+  /**
+   * The first record naming a subject list makes its members entries of this chain's index, once.
+   * A whole register's list is written in slices, giving the event loop back between them.
+   */
+  private async indexList(hash: string): Promise<void> {
     const list = await readSubjectList(this.auditDir, hash);
     // A list that is missing or changed is not indexed; verification reports it.
     if (!('subjects' in list)) return;
     const number = this.lists.size + 1;
     this.lists.set(hash, number);
-    for (const subject of list.subjects) pending.push({ key: subjectKey(subject), seq: number, kind: KIND_LIST_MEMBER });
+    for (let i = 0; i < list.subjects.length; i += LIST_SLICE) {
+      await this.writeEntries(list.subjects.slice(i, i + LIST_SLICE).map((subject) => ({ key: subjectKey(subject), seq: number, kind: KIND_LIST_MEMBER })));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await writeFile(this.files.lists, `${JSON.stringify({ list: number, hash })}\n`, { flag: 'a', mode: 0o600 });
   }
-
 
   /** Save the bucket heads (a new file renamed over the old, so a reader never sees half of it). */
   async persist(): Promise<void> {

@@ -27,8 +27,12 @@ export function subjectListsDir(auditDir: string): string {
 
 const listFile = (auditDir: string, hash: string) => join(subjectListsDir(auditDir), `${hash}.txt`);
 
+const inOrder = (list: readonly string[]) => list.every((s, i) => i === 0 || list[i - 1]! < s);
+
 export function subjectListText(subjects: Iterable<string>): string {
-  const sorted = [...new Set([...subjects].map(canonicalSubject))].sort();
+  const canonical = [...subjects].map(canonicalSubject);
+  // An extract's keys come sorted and unique from its ORDER BY: then there is nothing to sort.
+  const sorted = inOrder(canonical) ? canonical : [...new Set(canonical)].sort();
   return sorted.length === 0 ? '' : `${sorted.join('\n')}\n`;
 }
 

@@ -7,7 +7,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import type { AuditRecord } from './auditRecord.js';
+import { GENESIS_HASH, type AuditRecord } from './auditRecord.js';
 import { checkpointId, readCheckpointLog, signatureProblem, type Checkpoint } from './checkpoint.js';
 import { checkpointFile, headProblem } from './checkpointer.js';
 import { merkleRoot } from './merkle.js';
@@ -119,7 +119,7 @@ export class CheckpointCheck {
   finish(head: { seq: number; hash: string } | null, writerRunning: boolean): { unsigned: number } {
     const last = this.last;
     if (last) {
-      const problem = headProblem(head ?? { seq: 0, hash: '' }, last);
+      const problem = headProblem(head ?? { seq: 0, hash: GENESIS_HASH }, last);
       if (problem && !(head && head.seq === last.seq)) this.problems.push(problem);
       // Checkpoints the stream never reached, although the head is past them: the chain broke first.
       for (const missed of this.expected.slice(this.next)) {

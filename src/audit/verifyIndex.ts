@@ -59,7 +59,10 @@ async function listNumbers(file: string): Promise<Map<string, number>> {
 export async function verifyIndex(auditDir: string, chain: string, chainFile: string, writerRunning: boolean): Promise<string[]> {
   const files = indexFiles(auditDir, chain);
   if (!existsSync(files.entries) || !existsSync(files.seqs)) return ['subject index: missing (opening the chain, or dx audit verify --rebuild-index, builds it)'];
-  const buckets = decodeBuckets(await readFile(files.buckets).catch(() => Buffer.alloc(0)));
+  const saved = await readFile(files.buckets).catch(() => null);
+  // A running writer saves its bucket heads after its first entries; until then there is no file.
+  if (!saved && writerRunning) return [];
+  const buckets = decodeBuckets(saved ?? Buffer.alloc(0));
   if (!buckets) return ['subject index: the bucket heads are missing or damaged'];
   const seqs = await items(files.seqs, SEQ_SLOT);
   const entries = await items(files.entries, ENTRY_SIZE);

@@ -87,3 +87,15 @@ t.test('dx audit rotate-key: checkpoints before and after the rotation verify, e
   const verified = await dxAudit(['verify', '--data', data]);
   t.equal(verified.code, 0, verified.stdout);
 });
+
+t.test('dx audit query: a malformed time is refused naming the filter; pages continue with --cursor', async (t) => {
+  const data = await dataWithLog(t);
+  const bad = await runDx(['audit', 'query', '--data', data, '--from', 'yesterday']);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /from "yesterday" is not an ISO 8601 date or time/);
+  const first = await runDx(['audit', 'query', '--data', data, '--limit', '3', '--format', 'json']);
+  const cursor = /--cursor (\S+)/.exec(first.stderr)![1]!;
+  const rest = await runDx(['audit', 'query', '--data', data, '--limit', '3', '--format', 'json', '--cursor', cursor]);
+  const ids = [...JSON.parse(first.stdout), ...JSON.parse(rest.stdout)].map((r: AuditRecord) => r.requestId);
+  t.same(ids, ['req-4', 'req-3', 'req-2', 'req-1', 'req-0']);
+});

@@ -107,3 +107,18 @@ t.test('opening a chain whose index is gone builds it again from the chain', asy
   t.same((await queryAudit(dir, { subject: entry(3).subjects[0]! })).map((r) => r.requestId), ['req-3']);
   t.equal(readFileSync(join(dir, 'index', 'api-1.seqs')).length, 11 * 44);
 });
+
+t.test('a register-sized subject list is indexed in slices and verifies', async (t) => {
+  const dir = auditTempDir(t);
+  const members = Array.from({ length: 45_000 }, (_, i) => `1101051950${String(i).padStart(8, '0')}`);
+  const list = await storeSubjectList(dir, members);
+  const log = await AuditLog.open(dir, 'api-1', NO_CHECKPOINTS);
+  await log.append({ ...entry(0), subjects: [members[5]!] });
+  await log.append({ ...entry(1), action: 'extract', subjects: ['population@2026-11', list] });
+  await log.append({ ...entry(2), subjects: [members[44_999]!] });
+  await log.close();
+  t.same((await queryAudit(dir, { subject: members[44_999]! })).map((r) => r.requestId), ['req-2', 'req-1']);
+  t.same((await queryAudit(dir, { subject: members[5]! })).map((r) => r.requestId), ['req-1', 'req-0']);
+  const { full } = await verify(dir);
+  t.same(full.chains[0]!.problems, []);
+});

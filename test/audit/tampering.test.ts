@@ -177,3 +177,13 @@ t.test('a writer that crashed leaves records unsigned; opening the chain again s
   t.ok(result.ok, problemsOf(result));
   t.equal(result.chains[0]!.records, 6);
 });
+
+t.test('a chain opened and closed without records verifies; one whose records were all cut does not', async (t) => {
+  const s = setup(t);
+  await writeChain(s, 'api-1', 0);
+  const empty = await verify(s);
+  t.ok(empty.ok, problemsOf(empty));
+  await writeChain(s, 'api-2', 3);
+  writeFileSync(chainFile(s, 'api-2'), '');
+  t.same(brokenChains(await verify(s)), ['api-2']);
+});
