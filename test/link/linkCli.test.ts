@@ -125,3 +125,18 @@ t.test('nothing to train on: a clear error, not a model of NaNs', async (t) => {
   t.equal(noPairs.code, 1);
   t.match(noPairs.stderr, /no training rule makes any pair of records/);
 });
+
+t.test('a Parquet file links as its CSV does', async (t) => {
+  const dir = tempDir(t);
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const parquet = join(dir, 'febrl1.parquet');
+  await connection.run(`COPY (SELECT * FROM read_csv('${DATASET1}', delim=', ', header=true, all_varchar=true)) TO '${parquet}' (FORMAT parquet)`);
+  connection.closeSync();
+  instance.closeSync();
+  const config = loadLinkageConfig(CONFIG);
+  await runLinkage({ config, files: [DATASET1], outDir: join(dir, 'csv') });
+  await runLinkage({ config, files: [parquet], outDir: join(dir, 'parquet') });
+  t.equal(readFileSync(join(dir, 'parquet', 'pairs.csv'), 'utf8'), readFileSync(join(dir, 'csv', 'pairs.csv'), 'utf8'));
+});
