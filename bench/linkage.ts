@@ -6,6 +6,7 @@
  * is each child's own. The records come from the linkage test's generator, seeded.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { linkTestCsv, linkTestRecords, type LinkTestRecord } from '../test/helpers/linkRecords.js';
@@ -22,6 +23,8 @@ export interface LinkBenchRun {
   baseline: Measured;
   summary: string;
   baselinePairs: number;
+  /** The machine's one-minute load average when the run started: on a shared machine wall time is not CPU time. */
+  load: number;
 }
 
 /** About 4.2 records per generated household (2.5 persons, 1.7 records each). */
@@ -30,9 +33,10 @@ function recordsFor(n: number, seed: number): LinkTestRecord[] {
 }
 
 async function measurePair(label: string, records: string, files: string[], out: string): Promise<LinkBenchRun> {
+  const load = loadavg()[0]!;
   const baseline = await measureNode(BASELINE, [CONFIG, ...files]);
   const link = await measureNode(DX, ['link', '--config', CONFIG, '--out', out, '--quiet', ...files]);
-  return { label, records, link, baseline, summary: link.stdout.split('\n')[0] ?? '', baselinePairs: Number(baseline.stdout.trim()) };
+  return { label, records, link, baseline, summary: link.stdout.split('\n')[0] ?? '', baselinePairs: Number(baseline.stdout.trim()), load };
 }
 
 export async function benchLinkage(workDir: string, dedupeRecords: number, seed = 20261204): Promise<{ runs: LinkBenchRun[]; markdown: string }> {
@@ -66,7 +70,7 @@ export async function benchLinkage(workDir: string, dedupeRecords: number, seed 
     '|---|---|---|---|---|---|---|---|',
     ...runs.map(row),
     '',
-    ...runs.map((r) => `- ${r.label}: ${r.summary}`),
+    ...runs.map((r) => `- ${r.label}: ${r.summary} Load average ${r.load.toFixed(1)} when it started (${cpus().length} cores): wall time beyond CPU time is waiting for a core.`),
     `- link across: ${clusters.toLocaleString('en')} records clustered.`,
   ].join('\n');
   return { runs, markdown };

@@ -31,6 +31,12 @@ export function initialM(levels: number): LevelProbabilities {
 }
 
 const FLOOR = 1e-9;
+/**
+ * A level no match in the training pairs showed still happens to some match elsewhere (a typed
+ * surname, a wrong sex code): each level keeps at least this share of m, so that one field
+ * disagreeing costs at most about log2(1 / M_PRIOR) bits instead of vetoing the pair.
+ */
+const M_PRIOR = 1e-4;
 
 export function expectationMaximisation(patterns: GammaPattern[], u: LevelProbabilities[], start: { m: LevelProbabilities[]; lambda: number }, trained: boolean[], maxIterations = 100, tolerance = 1e-6): EmResult {
   let m = start.m.map((levels) => [...levels]);
@@ -59,7 +65,8 @@ export function expectationMaximisation(patterns: GammaPattern[], u: LevelProbab
     const next = m.map((levels, k) => {
       if (!trained[k]) return levels;
       const sum = sums[k]!.reduce((s, x) => s + x, 0);
-      return sum > 0 ? sums[k]!.map((x) => Math.max(x / sum, FLOOR)) : levels;
+      const prior = M_PRIOR * sum;
+      return sum > 0 ? sums[k]!.map((x) => (x + prior) / (sum + prior * levels.length)) : levels;
     });
     const nextLambda = Math.min(Math.max(matched / total, 1e-9), 1 - 1e-9);
     const change = Math.max(Math.abs(nextLambda - lambda), ...next.flatMap((levels, k) => levels.map((x, g) => Math.abs(x - m[k]![g]!))));

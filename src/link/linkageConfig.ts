@@ -106,7 +106,7 @@ export function parseLinkageConfig(json: unknown, file = 'linkage config'): Link
     training: {
       blockingRules: raw.training?.blocking_rules?.map(rule) ?? blockingRules,
       randomPairs: raw.training?.random_pairs ?? 400_000,
-      maxPairsPerRule: raw.training?.max_pairs_per_rule ?? 2_000_000,
+      maxPairsPerRule: raw.training?.max_pairs_per_rule ?? 1_000_000,
       maxIterations: raw.training?.max_iterations ?? 100,
       seed: raw.training?.seed ?? 1,
     },

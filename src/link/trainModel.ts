@@ -95,6 +95,8 @@ function median(values: number[]): number {
 
 export async function trainModel(context: TrainingContext, log: (line: string) => void = () => {}): Promise<LinkageModel> {
   const { connection, config, comparisons, mode, counts } = context;
+  const totalPairs = mode === 'dedupe' ? (counts[0]! * (counts[0]! - 1)) / 2 : counts[0]! * counts[1]!;
+  if (totalPairs === 0) throw new Error('there is no pair of records to compare: deduplicating needs at least two records');
   const u = await estimateU(context);
   log(`u estimated from ${config.training.randomPairs} random pairs`);
   const sums = comparisons.map((c) => new Array<number>(c.levels.length + 1).fill(0));
@@ -117,12 +119,12 @@ export async function trainModel(context: TrainingContext, log: (line: string) =
     log(`EM on ${describeBlockingRule(rule)}: ${sampled} pairs, λ ${result.lambda.toPrecision(3)}, ${result.iterations} iterations`);
     if (process.env.DX_LINK_DEBUG) log(JSON.stringify(result.m.map((levels, k) => trained[k] ? levels.map((x) => x.toFixed(3)) : null)));
   }
+  if (!runs.length) throw new Error('no training rule makes any pair of records, so m cannot be trained: add training rules (or pass --model)');
   const untrained = comparisons.filter((_, k) => trainedTimes[k] === 0).map((c) => c.name);
   if (untrained.length) throw new Error(`no training rule leaves comparison(s) ${untrained.join(', ')} free to train: add a training rule that does not block on ${untrained.length > 1 ? 'them' : 'it'}`);
   const m = sums.map((levels, k) => levels.map((x) => x / trainedTimes[k]!));
   const estimates: number[] = [];
   for (const run of runs) estimates.push((run.lambda * run.pairs) / (await ruleRecall(context, run.rule, m)));
-  const totalPairs = mode === 'dedupe' ? (counts[0]! * (counts[0]! - 1)) / 2 : counts[0]! * counts[1]!;
   const estimatedMatches = median(estimates);
   const lambda = Math.min(Math.max(estimatedMatches / totalPairs, 1e-12), 0.5);
   log(`λ ${lambda.toPrecision(3)} (${Math.round(estimatedMatches)} matches among ${totalPairs} pairs)`);

@@ -109,3 +109,34 @@ t.test('bad input: one clear error naming the file and what is wrong', async (t)
   const warned = await runDx(['link', '--config', config, '--out', join(dir, 'warned'), '--quiet', emptyColumn]);
   t.match(warned.stderr, /warning: .*empty-column\.csv: comparison column "birth" is empty in every record/);
 });
+
+t.test('nothing to train on: a clear error, not a model of NaNs', async (t) => {
+  const dir = tempDir(t);
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ id_column: 'id', comparisons: [{ column: 'name', kind: 'text' }, { column: 'birth', kind: 'date' }], blocking_rules: [['birth'], ['name']] }));
+  const one = join(dir, 'one.csv');
+  writeFileSync(one, 'id,name,birth\n1,ann,19900101\n');
+  const single = await runDx(['link', '--config', config, '--out', join(dir, 'out'), one]);
+  t.equal(single.code, 1);
+  t.match(single.stderr, /no pair of records to compare/);
+  const apart = join(dir, 'apart.csv');
+  writeFileSync(apart, 'id,name,birth\n1,ann,19900101\n2,bob,19800101\n3,cat,19700101\n');
+  const noPairs = await runDx(['link', '--config', config, '--out', join(dir, 'out'), apart]);
+  t.equal(noPairs.code, 1);
+  t.match(noPairs.stderr, /no training rule makes any pair of records/);
+});
+
+t.test('a Parquet file links as its CSV does', async (t) => {
+  const dir = tempDir(t);
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const parquet = join(dir, 'febrl1.parquet');
+  await connection.run(`COPY (SELECT * FROM read_csv('${DATASET1}', delim=', ', header=true, all_varchar=true)) TO '${parquet}' (FORMAT parquet)`);
+  connection.closeSync();
+  instance.closeSync();
+  const config = loadLinkageConfig(CONFIG);
+  await runLinkage({ config, files: [DATASET1], outDir: join(dir, 'csv') });
+  await runLinkage({ config, files: [parquet], outDir: join(dir, 'parquet') });
+  t.equal(readFileSync(join(dir, 'parquet', 'pairs.csv'), 'utf8'), readFileSync(join(dir, 'csv', 'pairs.csv'), 'utf8'));
+});
