@@ -32,19 +32,27 @@ function dxSync(args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** Start dx, kill it with SIGKILL after `afterMs`; whether it was still running then. */
-function dxKilled(args: string[], afterMs: number): Promise<{ killed: boolean; code: number | null }> {
+/**
+ * Start dx, kill it with SIGKILL `afterMs` after `begun()` first holds (polled; at once without it),
+ * so that kills fall inside the work rather than in Node's start-up; whether it was still running.
+ */
+function dxKilled(args: string[], afterMs: number, begun?: () => boolean): Promise<{ killed: boolean; code: number | null }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', DX, ...args], { cwd: PROJECT_ROOT, env: ENV, stdio: 'ignore' });
     let exited = false;
-    const timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, afterMs);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => { timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, afterMs); };
+    const poll = setInterval(() => { if (!begun || begun()) { clearInterval(poll); arm(); } }, 20);
     child.on('exit', (code, signal) => {
       exited = true;
+      clearInterval(poll);
       clearTimeout(timer);
       resolve({ killed: signal === 'SIGKILL', code });
     });
   });
 }
+
+const partialWritten = (dataDir: string) => () => existsSync(publishedDir(dataDir)) && readdirSync(publishedDir(dataDir)).some((f) => f.includes('.partial'));
 
 function timed(work: () => void): number {
   const started = Date.now();
@@ -107,9 +115,10 @@ async function main(): Promise<void> {
   const trials: Trial[] = [];
   const data = join(root, 'data');
   for (let n = 1; n <= TRIALS; n++) {
-    const killAtMs = Math.floor(Math.random() * cycleMs);
+    // Half the kills from the spawn (start-up included), half from the moment the run is recorded.
+    const killAtMs = Math.floor(Math.random() * cycleMs * (n % 2 === 0 ? 0.7 : 1));
     const before = readCycleStatus(data, PERIOD)?.run.runId;
-    const { killed } = await dxKilled(cycleArgs(data), killAtMs);
+    const { killed } = await dxKilled(cycleArgs(data), killAtMs, n % 2 === 0 ? () => readCycleStatus(data, PERIOD)?.run.runId !== before : undefined);
     const after = readCycleStatus(data, PERIOD);
     // Killed while Node was still starting, the run had not begun: the record is the previous run's.
     const began = after !== undefined && after.run.runId !== before;
@@ -124,8 +133,10 @@ async function main(): Promise<void> {
     process.stderr.write(`cycle ${n}: kill at ${killAtMs} ms ${killed ? '' : '(had finished) '}→ ${status}; ${problems.length === 0 ? 'ok' : problems.join('; ')}\n`);
   }
   for (let n = 1; n <= TRIALS; n++) {
-    const killAtMs = Math.floor(Math.random() * publishMs);
-    const { killed } = await dxKilled(publishArgs(data), killAtMs);
+    // Half the kills from the spawn, half from the moment the snapshot file is being written.
+    const fromSnapshot = n % 2 === 0;
+    const killAtMs = Math.floor(Math.random() * (fromSnapshot ? Math.min(publishMs, 3000) : publishMs));
+    const { killed } = await dxKilled(publishArgs(data), killAtMs, fromSnapshot ? partialWritten(data) : undefined);
     dxSync(['report', 'checks', '--data', data, '--period', PERIOD, '--format', 'csv']); // any command that opens the warehouse
     const problems = await publicationAgrees(data);
     const again = dxSync(publishArgs(data));
@@ -133,7 +144,7 @@ async function main(): Promise<void> {
     if (!converged) problems.push(`re-publish did not converge (exit ${again.code}): ${again.stderr.trim().split('\n').at(-1)}`);
     problems.push(...await publicationAgrees(data));
     trials.push({ kind: 'publish', n, killAtMs, killed, status: killed ? 'killed' : 'finished', problems, converged });
-    process.stderr.write(`publish ${n}: kill at ${killAtMs} ms ${killed ? '' : '(had finished) '}; ${problems.length === 0 ? 'ok' : problems.join('; ')}\n`);
+    process.stderr.write(`publish ${n}: kill at ${killAtMs} ms${fromSnapshot ? ' into the snapshot' : ''} ${killed ? '' : '(had finished) '}; ${problems.length === 0 ? 'ok' : problems.join('; ')}\n`);
   }
   const failed = trials.filter((t) => t.problems.length > 0);
   const summary = {
