@@ -17,7 +17,7 @@ interface Variable {
 
 export const VARIABLES = [
   { name: 'REDIS_URL', schema: { type: 'string', pattern: '^rediss?://' }, description: 'Redis for the queued cycle (`dx cycle` enqueues, `dx worker` runs); unset: the cycle runs in-process', secret: 'url-password' },
-  { name: 'DX_REDIS_CONNECT_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, default: 10_000 }, description: 'how long `dx cycle`, `dx status --watch` and a starting worker wait for Redis before saying it is unreachable' },
+  { name: 'DX_REDIS_CONNECT_TIMEOUT_MS', schema: { type: 'integer', minimum: 100, default: 10_000 }, description: 'how long `dx cycle` waits for Redis before saying it is unreachable (exit 69)' },
   { name: 'DX_THREADS', schema: { type: 'integer', minimum: 1, default: 2 }, description: 'DuckDB threads of a warehouse' },
   { name: 'DX_MEMORY_LIMIT', schema: { type: 'string', pattern: '^[0-9.]+ ?[KMGT]i?B$', default: '3GB' }, description: 'DuckDB memory limit of a warehouse (spills to data/tmp beyond it)' },
   { name: 'DX_CHECKPOINT_THRESHOLD', schema: { type: 'string', pattern: '^[0-9.]+ ?[KMGT]i?B$', default: '16MB' }, description: 'DuckDB WAL size that triggers a checkpoint' },

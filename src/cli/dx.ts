@@ -10,6 +10,7 @@ import { RedisUnreachableError } from '../schedule/queueConnection.js';
 import { SourceFolderError } from '../collect/collectPeriod.js';
 import { quietOnClosedPipe } from './output.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerAccessCommands } from './commands/access.js';
 import { registerApplicationsCommand } from './commands/applications.js';
 import { registerAuditCommand } from './commands/audit.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerLinkCommand(program);
   registerConfigCommand(program);
   registerConnectorsCommand(program);
+  registerBackupCommands(program);
   return program;
 }
 

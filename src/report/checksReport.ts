@@ -4,6 +4,7 @@
  */
 import type { Warehouse } from '../store/warehouse.js';
 import { renderTable } from './textTable.js';
+import { formatCount, formatPercent } from '../numberFormat.js';
 
 export interface RuleFailure {
   rule_id: string;
@@ -95,8 +96,8 @@ export async function checksReport(warehouse: Warehouse, period: string, connect
   const blocking = report.flatMap((b) => [
     ...(b.status === 'failed' ? [`${b.connector}: batch failed: ${b.error}`] : []),
     ...(b.status === 'missing' || b.status === 'not collected' ? [`${b.connector}: no batch for ${period}`] : []),
-    ...b.rules.filter((r) => r.status === 'error').map((r) => `${b.connector}: ${r.rule_id} failed on ${r.failed_rows} of ${r.checked_rows} rows (${(r.failure_ratio * 100).toFixed(2)}% > ${(r.error_above * 100).toFixed(2)}%)`),
-  ]).concat(modelTests.filter((m) => m.severity === 'error').map((m) => `govern: model ${m.model} fails its test "${m.test}" on ${m.failing_rows} row(s)`));
+    ...b.rules.filter((r) => r.status === 'error').map((r) => `${b.connector}: ${r.rule_id} failed on ${formatCount(r.failed_rows)} of ${formatCount(r.checked_rows)} rows (${formatPercent(r.failure_ratio)} > ${formatPercent(r.error_above)})`),
+  ]).concat(modelTests.filter((m) => m.severity === 'error').map((m) => `govern: model ${m.model} fails its test "${m.test}" on ${formatCount(m.failing_rows)} row(s)`));
   const sum = (k: 'rows_read' | 'rows_loaded' | 'rows_quarantined' | 'rows_filtered') => report.reduce((s, b) => s + b[k], 0);
   return { period, model_tests: modelTests, publishable: blocking.length === 0, blocking, totals: { rows_read: sum('rows_read'), rows_loaded: sum('rows_loaded'), rows_quarantined: sum('rows_quarantined'), rows_filtered: sum('rows_filtered') }, batches: report };
 }

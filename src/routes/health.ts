@@ -35,7 +35,8 @@ export const healthRoutes: FastifyPluginAsync = async (fastify) => {
       summary: 'Readiness: 200 once a published period is loaded, 503 before', tags: ['operations'], security: [],
       response: {
         200: { type: 'object', required: ['status', 'period'], properties: { status: { const: 'ready' }, ...served } },
-        503: { type: 'object', required: ['status', 'reason'], properties: { status: { const: 'not_ready' }, reason: { type: 'string' }, ...served } },
+        // Not ready, or shed as overloaded (load shedding answers 503 with error and message): one schema serialises both.
+        503: { type: 'object', properties: { status: { const: 'not_ready' }, reason: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' }, ...served } },
       },
     },
   }, async (_request, reply) => {

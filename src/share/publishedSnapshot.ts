@@ -36,9 +36,11 @@ export function readPointer(dataDir: string): SnapshotPointer | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SnapshotPointer) : undefined;
 }
 
+/** The period itself and the published ones before it: the snapshot is written before its period's record commits. */
 function historySql(view: string, key: string): string {
   return `SELECT period, ${key} AS key, md5(CAST(row(*COLUMNS(* EXCLUDE (period, provenance))) AS VARCHAR)) AS row_md5
-          FROM ${view} WHERE period IN (SELECT period FROM published_periods WHERE period <= $period ORDER BY period DESC LIMIT ${HISTORY_PERIODS})`;
+          FROM ${view} WHERE period = $period
+             OR period IN (SELECT period FROM published_periods WHERE period < $period ORDER BY period DESC LIMIT ${HISTORY_PERIODS - 1})`;
 }
 
 /**

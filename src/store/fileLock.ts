@@ -97,11 +97,22 @@ export async function withLock<T>(lockFile: string, work: () => T | Promise<T>, 
   }
 }
 
-export function writeJsonAtomic(file: string, value: unknown): void {
+/** Replace `file` whole: written under a temporary name beside it, then renamed over it (atomic), so a reader sees the old or the new. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, file);
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** JSON replaced whole; `indent` 0 for large files read by programs only. */
+export function writeJsonAtomic(file: string, value: unknown, indent = 2): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, indent)}\n`);
 }
 
 /**
