@@ -72,8 +72,8 @@ function namesOf(schema: CanonicalSchema, connectors: Connector[]): FieldNames {
 const looksLike: Record<string, RegExp> = {
   'cn-resident-id': /^\d{17}[\dXx]$|^\d{15}$/,
   'cn-uscc': /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/,
-  date: /^\d{4}([-/年]?\d{1,2}){2}日?$/,
-  'year-month': /^\d{4}[-年]?\d{1,2}月?$/,
+  date: /^\d{4}([-/年.]?\d{1,2}){2}日?( \d{1,2}:\d{2}:\d{2})?$|^\d{14}$/,
+  'year-month': /^\d{4}[-年./]?\d{1,2}月?$/,
 };
 
 function valuesFit(field: CanonicalField, values: string[]): boolean {
@@ -92,8 +92,12 @@ function nameScore(column: string, known: Set<string>): number {
 
 const DATE_LAYOUTS: Array<[string, RegExp]> = [
   ['YYYYMMDD', /^\d{8}$/], ['YYYY-MM-DD', /^\d{4}-\d{1,2}-\d{1,2}$/], ['YYYY/M/D', /^\d{4}\/\d{1,2}\/\d{1,2}$/], ['YYYY年M月D日', /^\d{4}年\d{1,2}月\d{1,2}日$/],
+  ['YYYY.M.D', /^\d{4}\.\d{1,2}\.\d{1,2}$/], ['YYYY-MM-DD HH:MM:SS', /^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}$/],
+  ['YYYY/M/D H:MM:SS', /^\d{4}\/\d{1,2}\/\d{1,2} \d{1,2}:\d{2}:\d{2}$/], ['YYYYMMDDHHMMSS', /^\d{14}$/],
 ];
-const MONTH_LAYOUTS: Array<[string, RegExp]> = [['YYYYMM', /^\d{6}$/], ['YYYY-MM', /^\d{4}-\d{1,2}$/], ['YYYY年M月', /^\d{4}年\d{1,2}月$/]];
+const MONTH_LAYOUTS: Array<[string, RegExp]> = [
+  ['YYYYMM', /^\d{6}$/], ['YYYY-MM', /^\d{4}-\d{1,2}$/], ['YYYY年M月', /^\d{4}年\d{1,2}月$/], ['YYYY.MM', /^\d{4}\.\d{1,2}$/], ['YYYY/MM', /^\d{4}\/\d{1,2}$/],
+];
 
 function layoutsSeen(values: string[], layouts: Array<[string, RegExp]>): string[] {
   return layouts.filter(([, re]) => values.some((v) => re.test(v.trim()))).map(([name]) => name);

@@ -69,13 +69,18 @@ export function regexProblem(source: string, groups?: number): string | null {
   try {
     compiled = new RegExp(source, 'u');
   } catch (error) {
-    return `"${source}" is not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`;
+    // Unicode mode refuses escapes RE2 takes (such as \- outside a class): judge without it then.
+    try {
+      compiled = new RegExp(source);
+    } catch {
+      return `"${source}" is not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`;
+    }
   }
   if (/\(\?<?[=!]/.test(source)) return `"${source}" uses lookaround, which the engine (RE2) does not support`;
   if (/\\[1-9]|\\k</.test(source)) return `"${source}" uses a backreference, which the engine (RE2) does not support`;
   if (/\(\?<[A-Za-z]/.test(source)) return `"${source}" uses a named group; write a plain (group)`;
   if (groups !== undefined) {
-    const found = new RegExp(`${compiled.source}|`, 'u').exec('')!.length - 1;
+    const found = new RegExp(`${compiled.source}|`, compiled.flags).exec('')!.length - 1;
     if (found !== groups) return `"${source}" has ${found} capture groups; it needs exactly ${groups} (the part to keep, in parentheses)`;
   }
   return null;

@@ -208,3 +208,21 @@ t.test('a department declares its own layout for a department-defined certificat
   t.equal(await own.warehouse.one(`SELECT 1 FROM check_results WHERE rule_id = 'format:certificate_number'`), undefined);
   t.match(await own.warehouse.one(`SELECT status, failed_rows FROM check_results WHERE rule_id = 'pattern:certificate_number'`), { status: 'pass', failed_rows: 0 });
 });
+
+t.test('dates exported as timestamps or with dots, months with dots or slashes', async (t) => {
+  const { warehouse } = await collectManifestCity(t, {
+    'h/deaths.json': {
+      department: 'h', dataset: 'deaths', schema: 'death-record', source: { glob: 'h/d_{YYYYMM}.csv', format: 'csv' },
+      fields: { record_number: { column: '编号' }, source_kind: { value: 'medical_certificate' }, id_number: { column: '身份证号' }, death_date: { column: '死亡时间', formats: ['YYYY-MM-DD HH:MM:SS', 'YYYY.M.D', 'YYYYMMDDHHMMSS'] } },
+    },
+    'ss/p.json': {
+      department: 'ss', dataset: 'p', schema: 'pension-payment', source: { glob: 'ss/p_{YYYYMM}.csv', format: 'csv' },
+      fields: { id_number: { column: '证件号码' }, pay_month: { column: '所属期', formats: ['YYYY.MM', 'YYYY/MM'] }, amount: { column: '金额' } },
+    },
+  }, {
+    'h/d_202611.csv': ['编号,身份证号,死亡时间', `S1,${A},2026-10-03 14:22:05`, `S2,${B},2026.10.9`, `S3,${C},20261021235959`],
+    'ss/p_202611.csv': ['证件号码,所属期,金额', `${A},2026.11,100`, `${B},2026/10,100`],
+  });
+  t.same(await warehouse.all(`SELECT CAST(death_date AS VARCHAR) AS d FROM death_record ORDER BY _line`), [{ d: '2026-10-03' }, { d: '2026-10-09' }, { d: '2026-10-21' }]);
+  t.same(await warehouse.all(`SELECT pay_month FROM pension_payment ORDER BY _line`), [{ pay_month: '2026-11' }, { pay_month: '2026-10' }]);
+});
