@@ -133,7 +133,7 @@ export async function governPeriod(
     `SELECT table_name AS t FROM information_schema.columns WHERE table_schema = 'main' AND column_name = '_reference_period'`)).map((r) => r.t));
   for (const m of governGraph(schemas, players, undefined, withReferencePeriod)) {
     await build(warehouse, m, params);
-    tests.push(...(await testModel(warehouse, m)));
+    if (m.tests.length) tests.push(...(await traced(`govern tests of ${m.name}`, () => testModel(warehouse, m))));
   }
   return warehouse.transaction(async () => {
     await traced('govern snapshots', () => persistSnapshots(warehouse, period));
