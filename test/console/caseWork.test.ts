@@ -4,13 +4,12 @@
  * confirmed against dismissed per period; departments are refused; everything is audited.
  */
 import t from 'tap';
-import { crossCheckPeriod } from '../../src/crosscheck/crossCheckPeriod.js';
 import { queryAudit } from '../../src/audit/queryAudit.js';
 import { orderQueue, ruleOutcomes } from '../../src/cases/caseQueue.js';
 import type { CaseView } from '../../src/cases/caseList.js';
 import { auditDirOf } from '../../src/routes/audit.js';
-import { Warehouse } from '../../src/store/warehouse.js';
-import { client, exchange, publishedDataDir } from '../helpers/exchange.js';
+import { client, exchange } from '../helpers/exchange.js';
+import { crossCheckedDataDir } from '../helpers/crossCheckedData.js';
 
 const view = (caseId: string, openedAt: string, amount: number | null, status: CaseView['status'] = 'open', rule = 'r', firstPeriod = '2026-11'): CaseView =>
   ({ caseId, rule, status, openedAt, updatedAt: openedAt, firstPeriod, periods: [firstPeriod], totalAmount: amount, finding: null, caseKey: caseId, subjectType: 'person', subjectId: null, subjectName: null }) as unknown as CaseView;
@@ -24,13 +23,7 @@ t.test('the queue and the outcome rate, as functions', async (t) => {
 });
 
 t.test('working cases over the API', async (t) => {
-  const dataDir = await publishedDataDir(t, ['2026-11']);
-  const warehouse = await Warehouse.open(dataDir, { memoryLimit: '1GB' });
-  try {
-    await crossCheckPeriod(warehouse, '2026-11');
-  } finally {
-    warehouse.close();
-  }
+  const dataDir = await crossCheckedDataDir(t);
   const analyst = await client(dataDir, 'fraud-analyst', 'audit-office', ['analyst']);
   const clerk = await client(dataDir, 'civil-clerk', 'civil-affairs');
   const app = await exchange(t, dataDir);
