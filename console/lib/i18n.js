@@ -97,8 +97,10 @@ export function tn(key, values = {}, codes = []) {
   let last = 0;
   for (const m of text.matchAll(/\{(\w+)\}/g)) {
     out.append(text.slice(last, m.index));
-    const value = String(values[m[1]] ?? '');
-    if (codes.includes(m[1])) {
+    const given = values[m[1]];
+    const value = String(given ?? '');
+    if (given instanceof Node) out.append(given);
+    else if (codes.includes(m[1])) {
       const span = document.createElement('span');
       span.translate = false;
       span.textContent = value;

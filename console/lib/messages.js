@@ -154,22 +154,28 @@ export function evidenceText(evidence) {
 /** Why an application rule was not met: "<fact> is <value>; needs <what>", joined by "; ". */
 export function unmetWhy(why) {
   if (!why) return '';
-  const parts = String(why).split(/; (?=[\w.]+ is )/);
-  return parts.map((part) => {
+  const data = (text) => { const span = document.createElement('span'); span.translate = false; span.textContent = text; return span; };
+  const out = document.createElement('span');
+  String(why).split(/; (?=[\w.]+ is )/).forEach((part, i) => {
+    if (i > 0) out.append('；');
     const m = /^([\w.]+) is (.*?); needs (.*)$/.exec(part);
     if (!m) {
       const none = /^none of: (.*)$/.exec(part);
-      if (none) return t('msgNoneOf', { list: none[1] });
-      return unknown(part);
+      out.append(none ? tn('msgNoneOf', { list: none[1] }, ['list']) : unknown(part));
+      return;
     }
-    const value = m[2] === 'missing' ? t('msgMissingValue') : m[2];
-    let needs = m[3];
-    if (needs === 'a value') needs = t('msgAValue');
-    else if (needs === 'none') needs = t('msgNoValue');
-    else needs = needs.replace(/^anything but /, `${t('msgAnythingBut')} `).replace(/^one of /, `${t('msgOneOf')} `).replace(/^to start with /, `${t('msgStartsWith')} `)
-      .replace(/^at least /, `${t('msgAtLeast')} `).replace(/^at most /, `${t('msgAtMost')} `);
-    return t('msgFactNeeds', { fact: m[1], value, needs });
-  }).join('；');
+    const value = m[2] === 'missing' ? t('msgMissingValue') : data(m[2]);
+    const needs = document.createElement('span');
+    const words = [['a value', 'msgAValue'], ['none', 'msgNoValue']].find(([w]) => m[3] === w);
+    if (words) needs.append(t(words[1]));
+    else {
+      const prefix = [['anything but ', 'msgAnythingBut'], ['one of ', 'msgOneOf'], ['to start with ', 'msgStartsWith'], ['at least ', 'msgAtLeast'], ['at most ', 'msgAtMost']].find(([w]) => m[3].startsWith(w));
+      if (prefix) needs.append(`${t(prefix[1])} `, data(m[3].slice(prefix[0].length)));
+      else needs.append(data(m[3]));
+    }
+    out.append(tn('msgFactNeeds', { fact: m[1], value, needs }, ['fact']));
+  });
+  return out;
 }
 
 /** A case's finding said from its parts (the cross-check's summary is English). */

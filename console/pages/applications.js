@@ -36,7 +36,7 @@ const factsText = (d) => Object.entries(d.facts ?? {}).map(([path, f]) => `${pat
 function unmetList(d) {
   if (!d.unmet?.length) return t('none');
   return h('ul', { class: 'unmet' }, d.unmet.map((u) => h('li', { dataset: { rule: u.rule } },
-    h('strong', { text: code('appRule', u.rule) }), h('div', { class: 'why', text: unmetWhy(u.why) }))));
+    h('strong', { text: code('appRule', u.rule) }), h('div', { class: 'why' }, unmetWhy(u.why)))));
 }
 
 function factsBlock(d) {

@@ -42,7 +42,7 @@ function decisionCell(row, period, canDecide, rerender) {
   const d = row.decision;
   if (d) {
     cell.append(h('span', { class: `state state-${d.decision}`, text: code('state', d.decision) }),
-      h('span', { class: 'why' }, ' ', codeSpan(d.reason), ` — ${d.decided_by}, ${formatTime(d.decided_at)}`));
+      h('span', { class: 'why' }, ' ', codeSpan(d.reason), ' — ', codeSpan(d.decided_by), `, ${formatTime(d.decided_at)}`));
   }
   if (canDecide) {
     cell.append(decideForm({
