@@ -1,7 +1,9 @@
 /**
  * A prototype of the partitioned cycle (docs/scale.md): two partitions of a province, each its own
  * department files and its own data directory (its own DuckDB file), collected and checked by BullMQ
- * workers on one redis-server, one worker process per partition. Measured two ways in the same run,
+ * workers, one worker process per partition. Each partition has its own redis-server: the key
+ * that holds a period's run (`dx:cycle:<period>:run`, src/schedule/queueConnection.ts) is not yet
+ * namespaced by exchange, so two exchanges on one Redis cannot run the same period at once. Measured two ways in the same run,
  * with fresh workers each time: both partitions enqueued at once (two workers at work together),
  * and one partition after the other (what a single worker taking both would do), the baseline.
  *
@@ -24,8 +26,11 @@ const DX = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'dx.js');
 interface PartitionRun {
   partition: string;
   seconds: number;
+  /** From the first collect step's start to the last one's end (a partition collects two files at once). */
   collectSeconds: number;
   checkSeconds: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
   /** The worker's peak resident memory, MiB. */
   workerPeakMb: number;
   detail: string;
@@ -38,28 +43,40 @@ function peakMb(pid: number): number {
   return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
 }
 
-interface Partition { name: string; drop: string; data: string }
+interface Partition { name: string; drop: string; data: string; redisUrl: string }
 
-async function runPartition(partition: Partition, period: string, redisUrl: string, worker: ChildProcess): Promise<PartitionRun> {
-  const run = await measureNode(DX, ['cycle', '--period', period, '--source', partition.drop, '--data', partition.data, '--until', 'check', '--wait', '--quiet'], { REDIS_URL: redisUrl });
+async function runPartition(partition: Partition, period: string, worker: ChildProcess): Promise<PartitionRun> {
+  const run = await measureNode(DX, ['cycle', '--period', period, '--source', partition.drop, '--data', partition.data, '--until', 'check', '--wait', '--quiet'], { REDIS_URL: partition.redisUrl });
   const status = readCycleStatus(partition.data, period);
   if (status?.run.state !== 'completed') throw new Error(`partition ${partition.name}: the cycle ended ${status?.run.state ?? 'without a status'}`);
-  const step = (name: string) => status.steps.find((s) => s.step === name);
+  const check = status.steps.find((s) => s.step === 'check');
+  const collects = status.steps.filter((s) => s.step !== 'check' && s.startedAt && s.endedAt);
+  const rows = (pattern: RegExp) => collects.reduce((sum, s) => sum + Number(pattern.exec(s.detail ?? '')?.[1] ?? 0), 0);
+  const span = collects.length === 0 ? 0
+    : (Math.max(...collects.map((s) => Date.parse(s.endedAt!))) - Math.min(...collects.map((s) => Date.parse(s.startedAt!)))) / 1000;
   return {
-    partition: partition.name, seconds: run.seconds,
-    collectSeconds: (step('collect')?.durationMs ?? 0) / 1000, checkSeconds: (step('check')?.durationMs ?? 0) / 1000,
-    workerPeakMb: peakMb(worker.pid!), detail: step('check')?.detail ?? '',
+    partition: partition.name, seconds: run.seconds, collectSeconds: span, checkSeconds: (check?.durationMs ?? 0) / 1000,
+    rowsLoaded: rows(/(\d+) rows loaded/), rowsQuarantined: rows(/(\d+) quarantined/),
+    workerPeakMb: peakMb(worker.pid!), detail: check?.detail ?? '',
   };
 }
 
-async function runMode(mode: ModeRun['mode'], partitions: Partition[], period: string, redisUrl: string): Promise<ModeRun> {
+/** Every run's result, or the first failure once all have ended (no run is left going when the bench stops). */
+async function allOrFirstError<T>(runs: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(runs);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+async function runMode(mode: ModeRun['mode'], partitions: Partition[], period: string): Promise<ModeRun> {
   for (const p of partitions) rmSync(p.data, { recursive: true, force: true });
-  const workers = partitions.map((p) => spawn(process.execPath, [DX, 'worker', '--data', p.data], { env: { ...process.env, REDIS_URL: redisUrl }, stdio: 'ignore' }));
+  const workers = partitions.map((p) => spawn(process.execPath, [DX, 'worker', '--data', p.data], { env: { ...process.env, REDIS_URL: p.redisUrl }, stdio: 'ignore' }));
   try {
     const started = performance.now();
     const runs = mode === 'at once'
-      ? await Promise.all(partitions.map((p, i) => runPartition(p, period, redisUrl, workers[i]!)))
-      : await partitions.reduce<Promise<PartitionRun[]>>(async (done, p, i) => [...await done, await runPartition(p, period, redisUrl, workers[i]!)], Promise.resolve([]));
+      ? await allOrFirstError(partitions.map((p, i) => runPartition(p, period, workers[i]!)))
+      : await partitions.reduce<Promise<PartitionRun[]>>(async (done, p, i) => [...await done, await runPartition(p, period, workers[i]!)], Promise.resolve([]));
     return { mode, wallSeconds: (performance.now() - started) / 1000, partitions: runs };
   } finally {
     for (const worker of workers) worker.kill('SIGTERM');
@@ -68,32 +85,36 @@ async function runMode(mode: ModeRun['mode'], partitions: Partition[], period: s
 
 export async function benchPartitions(workDir: string, persons: number, period = '2026-11'): Promise<{ runs: ModeRun[]; markdown: string }> {
   const partitions: Partition[] = [];
-  for (const [name, seed] of [['A', 20261101], ['B', 20261102]] as const) {
-    const { drop } = await ensureCity(workDir, persons, period, seed);
-    partitions.push({ name, drop, data: join(workDir, `partition-${name}-${persons}`) });
-  }
-  const redis = await RedisServer.start();
+  const servers: RedisServer[] = [];
   try {
-    const sequential = await runMode('one after the other', partitions, period, redis.url);
-    const together = await runMode('at once', partitions, period, redis.url);
+    for (const [name, seed] of [['A', 20261101], ['B', 20261102]] as const) {
+      const { drop } = await ensureCity(workDir, persons, period, seed);
+      const redis = await RedisServer.start();
+      servers.push(redis);
+      partitions.push({ name, drop, data: join(workDir, `partition-${name}-${persons}`), redisUrl: redis.url });
+    }
+    const sequential = await runMode('one after the other', partitions, period);
+    const together = await runMode('at once', partitions, period);
     return { runs: [sequential, together], markdown: partitionMarkdown(persons, [sequential, together]) };
   } finally {
-    await redis.stop();
+    for (const redis of servers) await redis.stop();
     for (const p of partitions) rmSync(p.data, { recursive: true, force: true });
   }
 }
+
+const rowsOf = (run: ModeRun) => run.partitions.reduce((sum, p) => sum + p.rowsLoaded + p.rowsQuarantined, 0);
 
 export function partitionMarkdown(persons: number, runs: ModeRun[]): string {
   const [sequential, together] = runs as [ModeRun, ModeRun];
   return [
     `## Partitioned collect + check: 2 partitions of ${persons.toLocaleString('en-US')} persons, a BullMQ worker each`,
     '',
-    'Each partition its own department files and data directory (its own DuckDB file), `dx cycle --until check --wait` enqueued on one redis-server, a `dx worker` per partition. Wall time from the first enqueue to the last run\'s end; step times from each run\'s status; worker peak from /proc.',
+    'Each partition its own department files and data directory (its own DuckDB file), `dx cycle --until check --wait` enqueued on its own redis-server, a `dx worker` per partition. Wall time from the first enqueue to the last run\'s end; step times from each run\'s status; worker peak from /proc.',
     '',
-    '| how | partition | seconds | collect s | check s | worker peak MiB | check |',
-    '|---|---|---:|---:|---:|---:|---|',
-    ...runs.flatMap((r) => r.partitions.map((p) => `| ${r.mode} | ${p.partition} | ${p.seconds.toFixed(1)} | ${p.collectSeconds.toFixed(1)} | ${p.checkSeconds.toFixed(1)} | ${Math.round(p.workerPeakMb).toLocaleString('en-US')} | ${p.detail} |`)),
+    '| how | partition | rows loaded | quarantined | seconds | collect s | check s | worker peak MiB | check |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    ...runs.flatMap((r) => r.partitions.map((p) => `| ${r.mode} | ${p.partition} | ${p.rowsLoaded.toLocaleString('en-US')} | ${p.rowsQuarantined.toLocaleString('en-US')} | ${p.seconds.toFixed(1)} | ${p.collectSeconds.toFixed(1)} | ${p.checkSeconds.toFixed(1)} | ${Math.round(p.workerPeakMb).toLocaleString('en-US')} | ${p.detail} |`)),
     '',
-    `**Both partitions at once: ${together.wallSeconds.toFixed(1)} s wall against ${sequential.wallSeconds.toFixed(1)} s one after the other (${(sequential.wallSeconds / together.wallSeconds).toFixed(2)}x the throughput)**, on ${'the same 2 cores'}: each partition took ${(together.partitions.reduce((s, p) => s + p.seconds, 0) / sequential.partitions.reduce((s, p) => s + p.seconds, 0)).toFixed(2)}x as long sharing the machine as alone.`,
+    `**Both partitions at once: ${together.wallSeconds.toFixed(1)} s wall against ${sequential.wallSeconds.toFixed(1)} s one after the other (${(sequential.wallSeconds / together.wallSeconds).toFixed(2)}x the throughput)**, on the same 2 cores (${Math.round(rowsOf(together) / together.wallSeconds).toLocaleString('en-US')} against ${Math.round(rowsOf(sequential) / sequential.wallSeconds).toLocaleString('en-US')} rows collected and checked a second): each partition took ${(together.partitions.reduce((s, p) => s + p.seconds, 0) / sequential.partitions.reduce((s, p) => s + p.seconds, 0)).toFixed(2)}x as long sharing the machine as alone.`,
   ].join('\n');
 }

@@ -175,7 +175,7 @@ export interface ViewShape { columns: { name: string; kind: ColumnKind }[]; rows
  * chunk by chunk: `onChunk` gets each column's data, the row the chunk starts at and its length.
  */
 export async function streamView(connection: DuckDBConnection, table: string,
-  onShape: (shape: ViewShape) => void, onChunk: (data: ColumnData[], at: number, rows: number) => void): Promise<number> {
+  onShape: (shape: ViewShape) => void, onChunk: (data: ColumnData[], at: number, rows: number) => void | Promise<void>): Promise<number> {
   const shape = await connection.run(`SELECT * FROM ${ident(table)} LIMIT 0`);
   const specs = columnSpecs(shape.columnNames(), shape.columnTypes());
   const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${ident(table)}`)).getRows()[0]![0]);
@@ -186,7 +186,7 @@ export async function streamView(connection: DuckDBConnection, table: string,
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const n = chunk.rowCount;
     if (rows + n > count) throw new Error(`${table} changed while it was read`);
-    onChunk(plans.map((plan, c) => plan.read(chunk, c, n)), rows, n);
+    await onChunk(plans.map((plan, c) => plan.read(chunk, c, n)), rows, n);
     rows += n;
   }
   if (rows !== count) throw new Error(`${table}: read ${rows} of ${count} rows; the snapshot could not be read whole`);

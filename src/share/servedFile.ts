@@ -20,7 +20,8 @@
  *
  * Written whole to a temporary name and renamed, so a reader sees a complete file or none.
  */
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnData } from '../extracts/columns.js';
 import { isValid } from '../extracts/duckdbVectors.js';
@@ -30,6 +31,8 @@ import { EMPTY, hashString, KeyIndex } from './keyIndex.js';
 export const SERVED_MAGIC = 'DXSERVE1';
 export const RECORDS_START = 64;
 export const SLOT_BYTES = 16;
+/** Bytes gathered before a write. */
+const FLUSH_AT = 4 * 2 ** 20;
 
 export interface ServedHeader {
   format: 1;
@@ -53,20 +56,28 @@ export function servedFilePath(snapshotPath: string, table: string): string {
   return `${snapshotPath}.${table}.served`;
 }
 
-/** Bytes gathered in memory and written at the file's next position. */
+/**
+ * Bytes gathered in memory and written at the file's next position. Writes go through the
+ * thread pool (a file handle), never blocking the event loop: the process writing may be an API
+ * process opening a snapshot published without served files, and a busy disk can hold a write or
+ * an fsync for seconds.
+ */
 class FileWriter {
-  private buffer = Buffer.allocUnsafe(4 * 2 ** 20);
+  private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
   private used = 0;
   position: number;
 
-  constructor(private readonly fd: number, start: number) {
+  constructor(private readonly file: FileHandle, start: number) {
     this.position = start;
   }
 
-  /** Room for `n` more bytes in the buffer, flushing first if need be; returns where they go. */
+  /** Room for `n` more bytes in the buffer (grown if need be); returns the buffer, to write at `at`. */
   reserve(n: number): Buffer {
-    if (this.used + n > this.buffer.length) this.flush();
-    if (n > this.buffer.length) this.buffer = Buffer.allocUnsafe(n);
+    if (this.used + n > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + n));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
     return this.buffer;
   }
 
@@ -88,9 +99,11 @@ class FileWriter {
     return this.position + this.used;
   }
 
-  flush(): void {
+  /** Write out what is gathered once there is enough of it (or all of it, with `all`). */
+  async flush(all = false): Promise<void> {
+    if (this.used < (all ? 1 : FLUSH_AT)) return;
     let done = 0;
-    while (done < this.used) done += writeSync(this.fd, this.buffer, done, this.used - done, this.position + done);
+    while (done < this.used) done += (await this.file.write(this.buffer, done, this.used - done, this.position + done)).bytesWritten;
     this.position += this.used;
     this.used = 0;
   }
@@ -167,7 +180,7 @@ function writeRecords(out: FileWriter, kinds: ColumnKind[], data: ColumnData[], 
 }
 
 /** The key index as slots: each holds its row's key hash and record offset, so a probe reads one range. */
-function writeIndex(out: FileWriter, index: KeyIndex, rowOffsets: Float64Array): void {
+async function writeIndex(out: FileWriter, index: KeyIndex, rowOffsets: Float64Array): Promise<void> {
   const table = index.table;
   const block = 4096;
   for (let from = 0; from < table.length; from += block) {
@@ -181,15 +194,16 @@ function writeIndex(out: FileWriter, index: KeyIndex, rowOffsets: Float64Array):
       buffer.writeDoubleLE(row === EMPTY ? 0 : rowOffsets[row]!, at + 8);
     }
     out.advance(count * SLOT_BYTES);
+    await out.flush();
   }
 }
 
 /** Write `table` of an open snapshot, keyed by `key`, as the served file `path` (atomically). */
 export async function writeServedView(connection: DuckDBConnection, table: string, key: string, path: string): Promise<ServedHeader> {
   const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w');
+  const file = await open(temporary, 'w');
   try {
-    const out = new FileWriter(fd, RECORDS_START);
+    const out = new FileWriter(file, RECORDS_START);
     let kinds: ColumnKind[] = [];
     let columns: ServedHeader['columns'] = [];
     let rowOffsets = new Float64Array(1);
@@ -203,30 +217,34 @@ export async function writeServedView(connection: DuckDBConnection, table: strin
       if (keyColumn < 0 || kinds[keyColumn] !== 'text') throw new Error(`${table} has no text key column ${key}`);
       rowOffsets = new Float64Array(shape.rows + 1);
       keys = new KeyBytes(shape.rows);
-    }, (data, at, n) => { longestRecord = Math.max(longestRecord, writeRecords(out, kinds, data, at, n, rowOffsets, keyColumn, keys)); });
+    }, async (data, at, n) => {
+      longestRecord = Math.max(longestRecord, writeRecords(out, kinds, data, at, n, rowOffsets, keyColumn, keys));
+      await out.flush();
+    });
     rowOffsets[rows] = out.offset;
     const index = new KeyIndex({ bytes: keys.bytes.subarray(0, keys.used), offsets: keys.offsets, valid: keys.valid, rows });
     const rowTable = out.offset;
     out.write(new Uint8Array(rowOffsets.buffer));
+    await out.flush();
     const indexAt = out.offset;
-    writeIndex(out, index, rowOffsets);
+    await writeIndex(out, index, rowOffsets);
     const header: ServedHeader = { format: 1, table, key, rows, distinct: index.size, columns, capacity: index.table.length, rowTable, index: indexAt, longestRecord };
     const headerAt = out.offset;
     const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
     out.write(headerBytes);
-    out.flush();
+    await out.flush(true);
     const preamble = Buffer.alloc(RECORDS_START);
     preamble.write(SERVED_MAGIC, 0, 'latin1');
     preamble.writeDoubleLE(headerAt, 8);
     preamble.writeUInt32LE(headerBytes.length, 16);
-    writeSync(fd, preamble, 0, RECORDS_START, 0);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temporary, path);
+    await file.write(preamble, 0, RECORDS_START, 0);
+    await file.sync();
+    await file.close();
+    await rename(temporary, path);
     return header;
   } catch (error) {
-    try { closeSync(fd); } catch { /* closed already */ }
-    rmSync(temporary, { force: true });
+    await file.close().catch(() => undefined);
+    await rm(temporary, { force: true });
     throw error;
   }
 }
