@@ -4,7 +4,7 @@
  * writer's pid; a lock left by a process that has died may be taken over.
  */
 import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { pidAlive } from '../store/fileLock.js';
+import { noteLockHeld, pidAlive } from '../store/fileLock.js';
 
 /** Locks this process holds, so a second open in the same process is refused even though the pid is alive. */
 const heldHere = new Set<string>();
@@ -67,6 +67,7 @@ export async function acquireLock(path: string): Promise<void> {
   heldHere.add(path);
   try {
     await takeLock(path);
+    noteLockHeld(path, true);
   } catch (error) {
     heldHere.delete(path);
     throw error;
@@ -91,5 +92,6 @@ async function takeLock(path: string): Promise<void> {
 /** Release a lock this process holds; the file is removed only if it still holds our pid. */
 export async function releaseLock(path: string): Promise<void> {
   if (!heldHere.delete(path)) return;
+  noteLockHeld(path, false);
   if ((await readPid(path)) === process.pid) await unlink(path).catch(() => undefined);
 }

@@ -6,7 +6,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DecisionStore } from '../applications/decisionStore.js';
 import { PersonDecisionStore } from '../applications/personDecisions.js';
-import { HttpError, requireRole } from '../plugins/exchange.js';
+import { HttpError, recordBeforeCommit, requireRole } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses } from './schemas.js';
 
 const personDecisionSchema = {
@@ -19,6 +20,7 @@ export const applicationReviewRoutes: FastifyPluginAsync = async (fastify) => {
   const people = new PersonDecisionStore(fastify.dataDir);
 
   fastify.get('/v1/applications/reviews', {
+    config: apiRoute('application-review', 'reviews', ['steward', 'auditor'], 'read'),
     schema: {
       summary: 'What people decided on the applications routed to them (stewards, auditors)', tags: ['applications'],
       response: { 200: { type: 'object', required: ['reviews'], properties: { reviews: { type: 'array', items: personDecisionSchema } } }, ...errorResponses },
@@ -32,6 +34,7 @@ export const applicationReviewRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.post<{ Params: { id: string }; Body: { decision: 'approve' | 'refuse'; reason: string } }>('/v1/applications/decisions/:id/review', {
+    config: apiRoute('application-review', 'decide', ['steward'], 'change'),
     schema: {
       summary: 'Approve or refuse an application waiting for a person, with the reason (stewards); takes effect at once', tags: ['applications'],
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^A[0-9a-f]{16}$' } } },
@@ -50,6 +53,8 @@ export const applicationReviewRoutes: FastifyPluginAsync = async (fastify) => {
     if (!decision) throw new HttpError(404, 'not_found', `no application decision ${id}`);
     request.auditNote.subjects = [id, ...Object.values(decision.input)];
     if (decision.decision !== 'manual_review') throw new HttpError(409, 'conflict', `application ${id} was approved automatically: nothing waits for a person`);
+    // Recorded first: a decision whose audit record cannot be written is not made.
+    await recordBeforeCommit(request);
     return people.record({ id, decision: request.body.decision === 'approve' ? 'approved' : 'refused', reason, decidedBy: client.id, decidedAt: new Date().toISOString() });
   });
 };

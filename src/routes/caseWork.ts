@@ -10,7 +10,8 @@ import { caseDetail, listCases } from '../cases/caseList.js';
 import { orderQueue, ruleOutcomes, type QueueOrder } from '../cases/caseQueue.js';
 import { CaseWorkStore } from '../cases/caseWork.js';
 import type { CaseStatus } from '../cases/caseLifecycle.js';
-import { HttpError, requireRole } from '../plugins/exchange.js';
+import { HttpError, recordBeforeCommit, requireRole } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses } from './schemas.js';
 
 const caseId = { type: 'string', pattern: '^C[0-9a-f]{12}$' } as const;
@@ -33,6 +34,7 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
   };
 
   fastify.get<{ Querystring: { order: QueueOrder; period?: string; rule?: string; status?: CaseStatus; assignee?: string; offset: number; limit: number } }>('/v1/cases/queue', {
+    config: apiRoute('cases', 'queue', ['analyst', 'steward'], 'read'),
     schema: {
       summary: 'Cases as a work queue: most money first then the oldest (or the oldest first), with who works on each (analysts, stewards)', tags: ['cases'],
       querystring: {
@@ -60,6 +62,7 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get('/v1/cases/outcomes', {
+    config: apiRoute('cases', 'outcomes', ['analyst', 'steward'], 'read'),
     schema: {
       summary: 'Each rule\'s outcome rate per period: cases found, confirmed (or resolved) against dismissed, still open', tags: ['cases'],
       response: {
@@ -77,6 +80,7 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get<{ Params: { id: string } }>('/v1/cases/:id/work', {
+    config: apiRoute('cases', 'work', ['analyst', 'steward'], 'read'),
     schema: { summary: 'Who works on a case, and its notes', tags: ['cases'], params: { type: 'object', required: ['id'], properties: { id: caseId } }, response: { 200: workSchema, ...errorResponses } },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: 'work' };
@@ -87,6 +91,7 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.post<{ Params: { id: string }; Body: { assignee: string | null } }>('/v1/cases/:id/assign', {
+    config: apiRoute('cases', 'assign', ['analyst', 'steward'], 'change'),
     schema: {
       summary: 'Assign a case to an analyst or a steward (null: to no one)', tags: ['cases'],
       params: { type: 'object', required: ['id'], properties: { id: caseId } },
@@ -103,10 +108,12 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
       const person = fastify.access.read().clients.find((c) => c.id === assignee && !c.disabled);
       if (!person || !person.roles.some((r) => r === 'analyst' || r === 'steward')) throw new HttpError(400, 'invalid_request', `${assignee} is not an analyst or a steward of the exchange`);
     }
+    await recordBeforeCommit(request);
     return work.record({ caseId: found.caseId, kind: 'assign', by: client.id, at: new Date().toISOString(), assignee });
   });
 
   fastify.post<{ Params: { id: string }; Body: { text: string } }>('/v1/cases/:id/notes', {
+    config: apiRoute('cases', 'note', ['analyst', 'steward'], 'change'),
     schema: {
       summary: 'Add a note to a case', tags: ['cases'],
       params: { type: 'object', required: ['id'], properties: { id: caseId } },
@@ -118,6 +125,7 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
     const client = requireRole(request, 'analyst', 'steward');
     const found = known(request.params.id);
     request.auditNote.subjects = found.subjectId ? [found.subjectId] : [];
+    await recordBeforeCommit(request);
     return work.record({ caseId: found.caseId, kind: 'note', by: client.id, at: new Date().toISOString(), text: request.body.text.trim() });
   });
 };

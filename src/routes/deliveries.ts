@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { loadConnectors } from '../connectors/manifest.js';
 import { dueDateOf, readCycleStatus } from '../cycle/cycleStatus.js';
 import { HttpError, requireRole } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { StewardReportFiles } from '../report/stewardReportFiles.js';
 import { errorResponses } from './schemas.js';
 
@@ -49,6 +50,7 @@ export const deliveryRoutes: FastifyPluginAsync = async (fastify) => {
   const dueDays = new Map(manifestsOrNone().map((c) => [c.id, c.dueDay]));
 
   fastify.get('/v1/deliveries', {
+    config: apiRoute('reports', 'deliveries', ['steward', 'analyst', 'auditor', 'provider'], 'read'),
     schema: {
       summary: 'The submission calendar: per department dataset and period, due, received, and on time, late, missing or awaited', tags: ['reports'],
       response: {

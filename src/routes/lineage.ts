@@ -10,6 +10,7 @@ import { loadConnectors } from '../connectors/manifest.js';
 import { around, lineageGraph, readModels } from '../console/lineage.js';
 import { PIPELINES_DIR } from '../paths.js';
 import { HttpError, requireRole } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { ReportNotFoundError, StewardReportFiles } from '../report/stewardReportFiles.js';
 import { errorResponses } from './schemas.js';
 
@@ -31,6 +32,7 @@ export const lineageRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   fastify.get<{ Params: { period: string }; Querystring: { node?: string } }>('/v1/lineage/:period', {
+    config: apiRoute('reports', 'lineage', ['steward', 'analyst', 'auditor'], 'read'),
     schema: {
       summary: 'Lineage of the published fields: models, canonical tables, datasets and the period\'s files; with node=, only what that node comes from and feeds', tags: ['reports'],
       params: { type: 'object', required: ['period'], properties: { period: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } } },

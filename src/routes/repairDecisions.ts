@@ -6,7 +6,8 @@
  * the period is governed again, as single decisions do; the answer says so.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpError, requireRole } from '../plugins/exchange.js';
+import { HttpError, recordBeforeCommit, requireRole } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { RepairDecisionStore, type RepairDecision } from '../report/repairDecisions.js';
 import { ReportNotFoundError, StewardReportFiles } from '../report/stewardReportFiles.js';
 import { errorResponses } from './schemas.js';
@@ -19,6 +20,7 @@ export const repairDecisionRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.addHook('onClose', async () => files.close());
 
   fastify.post<{ Params: { period: string }; Body: { decision: 'accept' | 'reject'; reason: string; repair_ids: string[] } }>('/v1/reports/:period/id-resolutions/decisions', {
+    config: apiRoute('id-repairs', 'decide-many', ['steward'], 'change'),
     schema: {
       summary: 'Accept or reject several ID repairs with one reason (stewards); each recorded, the request audited; effective when the period is governed again', tags: ['reports'],
       params: { type: 'object', required: ['period'], properties: { period: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } } },
@@ -55,6 +57,8 @@ export const repairDecisionRoutes: FastifyPluginAsync = async (fastify) => {
     if (unknown.length > 0) throw new HttpError(404, 'not_found', `no ID resolution ${unknown.join(', ')} in the report of ${period}`);
     const unrepaired = ids.filter((id) => { const s = byId.get(id)!.status; return s !== 'repaired' && s !== 'rejected'; });
     if (unrepaired.length > 0) throw new HttpError(409, 'not_repaired', `ID resolution ${unrepaired.join(', ')} was left unresolved: there is no repair to decide on`);
+    // Recorded first: decisions whose audit record cannot be written are not made.
+    await recordBeforeCommit(request);
     const at = new Date().toISOString();
     const decided: RepairDecision[] = [];
     for (const id of ids) {

@@ -19,6 +19,16 @@ export function pidAlive(pid: number): boolean {
 const held = new Set<string>();
 
 /**
+ * Tell lockHolder that this process holds (or no longer holds) a lock it took by other means (the
+ * audit chains' writer lock, which fails closed on a lock file without a pid): otherwise a lock
+ * naming our own pid reads as a previous life's.
+ */
+export function noteLockHeld(lockFile: string, holding: boolean): void {
+  if (holding) held.add(resolve(lockFile));
+  else held.delete(resolve(lockFile));
+}
+
+/**
  * The pid holding a lock file, or undefined when it is free or its holder has died. A lock that
  * names this very process but that it does not hold was left by an earlier process with the same
  * pid: a container restarted runs as pid 1 again, and would otherwise wait on itself for ever.

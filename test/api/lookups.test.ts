@@ -68,5 +68,6 @@ t.test('lookups disclose exactly what is granted, and every access is audited', 
   t.ok(records.some((r) => r.outcome === 'allowed' && r.client === clerk.id && r.purpose === 'benefit review' && r.fields.includes('name')));
   t.ok(records.some((r) => r.outcome === 'denied' && r.client === stranger.id && r.fields.length === 0));
   t.ok(records.some((r) => r.outcome === 'denied' && r.client === null), 'unauthenticated attempts too');
-  t.equal((await verifyAuditDir(audit)).ok, true, 'the chain verifies');
+  const verification = await verifyAuditDir(audit);
+  t.equal(verification.ok, true, 'the chain verifies', { problems: verification.chains.flatMap((c) => c.problems) });
 });
