@@ -1,8 +1,8 @@
 /** Phase timings on stderr when DX_TRACE is set: where a cycle spends its time. */
-const enabled = Boolean(process.env.DX_TRACE);
+import { config } from './config.js';
 
 export async function traced<T>(label: string, work: () => Promise<T>): Promise<T> {
-  if (!enabled) return work();
+  if (!config().DX_TRACE) return work();
   const started = performance.now();
   try {
     return await work();

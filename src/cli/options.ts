@@ -5,6 +5,8 @@ import { loadConnectorSet, type ConnectorSet } from '../connectors/manifest.js';
 import { CONNECTORS_DIR } from '../paths.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { openWarehouseWaiting } from '../schedule/warehouseLease.js';
+import { reconcilePublication } from '../govern/publish.js';
+import { note } from './output.js';
 
 export interface DataOptions {
   data: string;
@@ -25,8 +27,11 @@ export { connectorIdsOf as connectorIds } from '../cycle/runCycle.js';
 
 export async function withWarehouse<T>(options: DataOptions, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
   // A worker between two steps holds the file for a moment; a running cycle for longer.
-  const warehouse = await openWarehouseWaiting(resolve(options.data), { timeoutMs: 30_000, onWait: (m) => process.stderr.write(`dx: ${m}\n`) });
+  const warehouse = await openWarehouseWaiting(resolve(options.data), { timeoutMs: 30_000, onWait: note });
   try {
+    // A publish killed between its record and the served pointer is finished here, by whoever opens next.
+    const repaired = await reconcilePublication(warehouse);
+    if (repaired) note(repaired);
     return await work(warehouse);
   } finally {
     warehouse.close();

@@ -18,7 +18,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${pattern}$`);
 }
 
-function walk(dir: string, prefix = ''): string[] {
+export function walk(dir: string, prefix = ''): string[] {
   return readdirSync(dir).sort().flatMap((name) => {
     const rel = prefix ? `${prefix}/${name}` : name;
     return statSync(join(dir, name)).isDirectory() ? walk(join(dir, name), rel) : [rel];

@@ -3,7 +3,8 @@
  * (which never opens the warehouse) can serve them: DIR/cases/findings/<period>.json, replaced
  * atomically.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeJsonAtomic } from '../store/fileLock.js';
 import { join } from 'node:path';
 
 export interface Finding {
@@ -37,11 +38,8 @@ function findingsDir(dataDir: string): string {
 
 export function writePeriodFindings(dataDir: string, findings: PeriodFindings): string {
   const dir = findingsDir(dataDir);
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, `${findings.period}.json`);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(findings)}\n`);
-  renameSync(temporary, file);
+  writeJsonAtomic(file, findings, 0);
   return file;
 }
 

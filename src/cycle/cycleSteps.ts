@@ -18,6 +18,7 @@ import { listSubscriptions, type Subscription } from '../notify/subscriptions.js
 import { stepRetryPolicy, type RetryPolicy } from '../notify/retryPolicy.js';
 import { deliverPublication, type PublishedPeriod } from '../notify/publicationWebhook.js';
 import type { Warehouse } from '../store/warehouse.js';
+import { formatCount } from '../numberFormat.js';
 
 /** The steps in order; collect runs once per connector. */
 export const CYCLE_STEPS = ['collect', 'check', 'govern', 'crosscheck', 'publish', 'notify'] as const;
@@ -48,12 +49,17 @@ export function runStepNames(connectorIds: string[], until: CycleStep = 'notify'
   return [...connectorIds.map(collectStepName), ...rest];
 }
 
-export function describeAttempt(attempt: CollectAttempt): { detail: string; error?: string } {
+/**
+ * A collect step's record: a failed batch is a failed step (the department's data could not be
+ * read). A missing file is a step that ran and found nothing: the department is awaited (see
+ * readCycleStatus), and says why.
+ */
+export function describeAttempt(attempt: CollectAttempt): { state: 'completed' | 'failed'; detail: string; error?: string } {
   if (attempt.status === 'loaded') {
     const b = attempt.batch!;
-    return { detail: `${b.rowsLoaded} rows loaded, ${b.rowsQuarantined} quarantined from ${attempt.files.length} file(s)` };
+    return { state: 'completed', detail: `${formatCount(b.rowsLoaded)} rows loaded, ${formatCount(b.rowsQuarantined)} quarantined from ${formatCount(attempt.files.length)} file(s)` };
   }
-  return { detail: attempt.status, error: attempt.error };
+  return attempt.status === 'failed' ? { state: 'failed', detail: 'batch failed', error: attempt.error } : { state: 'completed', detail: 'missing', error: attempt.error };
 }
 
 export function collectStep(warehouse: Warehouse, input: StepInput, connectorId: string): Promise<CollectAttempt> {

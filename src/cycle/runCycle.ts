@@ -3,7 +3,6 @@
  * into the views, publish, notify subscribers. The steps are those the queue's workers run
  * (cycleSteps.ts), recorded in the same status files, so `dx status` reads either kind of run.
  */
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ConnectorSet } from '../connectors/manifest.js';
 import { assertPeriod, assertSourceFolder, collectPeriod, type CollectOutcome } from '../collect/collectPeriod.js';
@@ -12,7 +11,7 @@ import type { CrossCheckResult } from '../crosscheck/crossCheckPeriod.js';
 import { tryLock } from '../store/fileLock.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { withRetries, webhookRetryPolicy } from '../notify/retryPolicy.js';
-import { cyclesDir, dueDateOf, finishRunRecord, startRunRecord, updateStepRecord } from './cycleStatus.js';
+import { cycleLockFile, dueDateOf, finishRunRecord, startRunRecord, updateStepRecord } from './cycleStatus.js';
 import {
   CYCLE_STEPS, collectStepName, connectorIdsOf, describeAttempt, describePublish, notifySubscriber,
   runStepNames, subscribersToNotify, WAREHOUSE_STEPS, type CycleStep, type PublishOutcome, type StepInput,
@@ -54,7 +53,7 @@ export function expectedConnectors(set: ConnectorSet, period: string): { id: str
 }
 
 function lockPeriod(dataDir: string, period: string): () => void {
-  const lock = tryLock(join(cyclesDir(dataDir), period, 'cycle.lock'));
+  const lock = tryLock(cycleLockFile(dataDir, period));
   if (typeof lock === 'function') return lock;
   throw new CycleAlreadyRunningError(`a cycle for ${period} is already running (process ${lock.heldBy}); wait for it, or follow it with dx status --period ${period}`);
 }
@@ -106,7 +105,7 @@ async function runSteps(warehouse: Warehouse, input: StepInput, steps: CycleStep
         updateStepRecord(dataDir, period, step, { state: 'running', attempts: 1, startedAt: new Date().toISOString() });
         return;
       }
-      updateStepRecord(dataDir, period, step, { state: 'completed', endedAt: new Date().toISOString(), durationMs: Date.now() - started.get(id)!, ...describeAttempt(attempt) });
+      updateStepRecord(dataDir, period, step, { endedAt: new Date().toISOString(), durationMs: Date.now() - started.get(id)!, ...describeAttempt(attempt) });
     },
   });
   const loaded = collect.attempts.filter((a) => a.status === 'loaded').length;

@@ -14,6 +14,8 @@ export interface StepReport {
   detail: string;
   /** Set when the step finished but its data did not arrive whole (a failed or missing batch). */
   error?: string;
+  /** The step's own verdict when it ran to its end without throwing: a failed batch is a failed step. */
+  state?: 'completed' | 'failed' | 'skipped';
 }
 
 export type ProgressReporter = (progress: StepProgress) => void;
@@ -27,9 +29,9 @@ export async function trackStep<T>(at: StepAttempt, work: (progress: ProgressRep
   });
   try {
     const value = await work((progress) => { updateStepRecord(at.dataDir, at.period, at.step, { progress }); });
-    const { detail, error } = report(value);
+    const { detail, error, state } = report(value);
     updateStepRecord(at.dataDir, at.period, at.step, {
-      state: 'completed', endedAt: new Date().toISOString(), durationMs: Date.now() - started, detail, error,
+      state: state ?? 'completed', endedAt: new Date().toISOString(), durationMs: Date.now() - started, detail, error,
       progress: undefined,
     });
     return value;

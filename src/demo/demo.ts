@@ -5,24 +5,27 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { config } from '../config.js';
 import { loadConnectorSet } from '../connectors/manifest.js';
 import { checksReport, renderChecksReport } from '../report/checksReport.js';
 import { reconciliationReport } from '../report/reconciliationReport.js';
 import { renderReconciliation } from '../report/renderReconciliation.js';
 import { connectorIdsOf } from '../cycle/runCycle.js';
 import { startServer } from '../server.js';
+import { assertPortFree } from '../portFree.js';
 import { Warehouse } from '../store/warehouse.js';
 import { CONSOLE_USERS } from './demoAccess.js';
 import { prepareDemo } from './prepareDemo.js';
 
-const root = resolve(process.env.DX_DEMO_DIR ?? 'data/demo');
-const persons = Number(process.env.DX_DEMO_PERSONS ?? 20_000);
-const port = Number(process.env.PORT ?? 8080);
+const root = resolve(config().DX_DEMO_DIR);
+const persons = config().DX_DEMO_PERSONS;
+const port = config().PORT;
 const periods = ['2026-10', '2026-11'];
 const seed = 2026;
 const shown = (path: string) => relative(process.cwd(), path) || '.';
 const say = (text = '') => process.stdout.write(`${text}\n`);
 
+await assertPortFree(port, '127.0.0.1'); // before the city is built, not after
 const dataDir = await prepareDemo({
   root, persons, periods, seed, say,
   onCycle: (result, ms) => {

@@ -2,23 +2,20 @@
  * How often and how patiently a step or a webhook is retried. One policy serves both ways of
  * running the cycle: BullMQ's exponential backoff on the queue, `withRetries` in-process.
  */
+import { config } from '../config.js';
+
 export interface RetryPolicy {
   attempts: number;
   /** The wait before the second attempt; it doubles for each one after. */
   backoffMs: number;
 }
 
-export function envInt(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
 export function webhookRetryPolicy(): RetryPolicy {
-  return { attempts: envInt('DX_WEBHOOK_ATTEMPTS', 6), backoffMs: envInt('DX_WEBHOOK_BACKOFF_MS', 2000) };
+  return { attempts: config().DX_WEBHOOK_ATTEMPTS, backoffMs: config().DX_WEBHOOK_BACKOFF_MS };
 }
 
 export function stepRetryPolicy(): RetryPolicy {
-  return { attempts: envInt('DX_STEP_ATTEMPTS', 3), backoffMs: envInt('DX_STEP_BACKOFF_MS', 5000) };
+  return { attempts: config().DX_STEP_ATTEMPTS, backoffMs: config().DX_STEP_BACKOFF_MS };
 }
 
 export function delayBefore(policy: RetryPolicy, attempt: number): number {

@@ -3,7 +3,8 @@
  * published snapshot's DuckDB file (never the warehouse): register status, and each death with
  * the earliest date attested and every department's record.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { openDuckDB } from '../store/duckdb.js';
+import { type DuckDBConnection } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { publishedDir, readPointer, type SnapshotPointer } from '../share/publishedSnapshot.js';
 
@@ -50,7 +51,7 @@ export function snapshotPersonFacts(connection: DuckDBConnection): PersonFactsLo
 export async function withPublishedSnapshot<T>(dataDir: string, work: (connection: DuckDBConnection, pointer: SnapshotPointer) => Promise<T>): Promise<T> {
   const pointer = readPointer(dataDir);
   if (!pointer) throw new Error(`nothing is published in ${dataDir}: publish a period first (dx cycle / dx publish)`);
-  const instance = await DuckDBInstance.create(join(publishedDir(dataDir), pointer.file), { access_mode: 'READ_ONLY', threads: '2' });
+  const instance = await openDuckDB(join(publishedDir(dataDir), pointer.file), { access_mode: 'READ_ONLY', threads: '2' });
   const connection = await instance.connect();
   try {
     return await work(connection, pointer);

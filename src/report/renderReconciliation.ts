@@ -1,14 +1,10 @@
 /** The reconciliation report as a steward's terminal summary, or as CSV (one finding a row). */
 import type { ReconciliationReport } from './reconciliationReport.js';
 import { renderTable } from './textTable.js';
+import { spreadsheetCsv } from '../extracts/csvFormat.js';
 
 const CSV_COLUMNS = ['section', 'kind', 'subject_type', 'subject_id', 'department', 'value', 'other_department', 'other_value', 'file', 'line', 'detail'] as const;
 type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>;
-
-function csvCell(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 export function reconciliationCsv(report: ReconciliationReport): string {
   const rows: CsvRow[] = [
@@ -23,7 +19,7 @@ export function reconciliationCsv(report: ReconciliationReport): string {
     ...report.duplicates.items.map((d) => ({ section: 'duplicate', kind: d.rule_id, subject_id: d.value, department: d.connector, file: d.file, line: d.line, detail: d.detail })),
     ...(report.month_over_month ? Object.entries(report.month_over_month).flatMap(([kind, ids]) => (Array.isArray(ids) ? ids.map((id) => ({ section: 'month_over_month', kind, subject_id: id })) : [])) : []),
   ];
-  return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+  return spreadsheetCsv(CSV_COLUMNS, rows.map((r) => CSV_COLUMNS.map((c) => r[c])));
 }
 
 export function renderReconciliation(report: ReconciliationReport): string {

@@ -4,6 +4,7 @@
  * it; the next request sees the new inode and opens that, and the old one is closed a while
  * later, once requests that started on it are done.
  */
+import { openDuckDB } from '../store/duckdb.js';
 import { readdirSync, statSync } from 'node:fs';
 import { DuckDBInstance, quotedIdentifier as ident, type DuckDBValue } from '@duckdb/node-api';
 import { PERIOD_PATTERN, reportFile, reportsDir, type StewardSummary } from './stewardReport.js';
@@ -68,7 +69,7 @@ export class StewardReportFiles {
     }
     const cached = this.open.get(period);
     if (cached && cached.ino === info.ino && cached.mtimeMs === info.mtimeMs) return cached;
-    const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY', threads: '1' });
+    const instance = await openDuckDB(file, { access_mode: 'READ_ONLY', threads: '1' });
     const connection = await instance.connect();
     try {
       const rows = (await connection.runAndReadAll('SELECT doc FROM summary')).getRowObjectsJS();

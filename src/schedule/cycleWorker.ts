@@ -14,7 +14,8 @@ import {
   subscribersToNotify, WAREHOUSE_STEPS, type PublishOutcome, type StepInput,
 } from '../cycle/cycleSteps.js';
 import { trackStep, type ProgressReporter, type StepReport } from '../cycle/trackStep.js';
-import { envInt, webhookRetryPolicy } from '../notify/retryPolicy.js';
+import { webhookRetryPolicy } from '../notify/retryPolicy.js';
+import { config } from '../config.js';
 import { listSubscriptions } from '../notify/subscriptions.js';
 import type { PublishedPeriod } from '../notify/publicationWebhook.js';
 import { cycleJobId, type CycleJobData } from './cycleFlow.js';
@@ -84,7 +85,7 @@ export function startCycleWorker(options: WorkerOptions): Worker {
     start: (job) => startScheduledCycle(options, job.data as ScheduledCycleData, new Date(job.timestamp)),
   };
 
-  const lockDuration = envInt('DX_JOB_LOCK_MS', 30_000);
+  const lockDuration = config().DX_JOB_LOCK_MS;
   const worker = new Worker(cycleQueueName(options.dataDir), async (job) => {
     const data = job.data as CycleJobData;
     if (job.name !== 'start' && job.name !== 'deliver' && readRunRecord(options.dataDir, data.period)?.runId !== data.runId) {
@@ -101,7 +102,7 @@ export function startCycleWorker(options: WorkerOptions): Worker {
     return value;
   }, {
     connection: options.redis,
-    concurrency: options.concurrency ?? envInt('DX_WORKER_CONCURRENCY', 2),
+    concurrency: options.concurrency ?? config().DX_WORKER_CONCURRENCY,
     lockDuration,
     stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
     // A worker killed mid-step stalls its job; it is taken again, up to this many times, before it counts as failed.

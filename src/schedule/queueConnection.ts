@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Queue, type ConnectionOptions } from 'bullmq';
+import { config, maskSecret } from '../config.js';
 import { createJsonOnce, readJson } from '../store/fileLock.js';
 
 /**
@@ -28,7 +29,7 @@ export function cycleQueueName(dataDir: string): string {
 }
 
 export function redisUrl(): string | undefined {
-  return process.env.REDIS_URL || undefined;
+  return config().REDIS_URL;
 }
 
 /**
@@ -37,6 +38,38 @@ export function redisUrl(): string | undefined {
  */
 export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (times) => Math.min(times * 200, 2000) });
+}
+
+export class RedisUnreachableError extends Error {}
+
+/** The URL as it may be shown: without its password. */
+function shownUrl(url: string): string {
+  return maskSecret(url);
+}
+
+/**
+ * A connection for a command that asks Redis something and ends (`dx cycle` enqueueing): ready
+ * within DX_REDIS_CONNECT_TIMEOUT_MS, or one clear error, without ioredis' retry noise. Workers use
+ * redisConnection, which waits through an outage.
+ */
+export async function connectRedis(url: string, timeoutMs = config().DX_REDIS_CONNECT_TIMEOUT_MS): Promise<Redis> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true, retryStrategy: (times) => Math.min(times * 200, 1000) });
+  let lastError = '';
+  redis.on('error', (error: Error) => { lastError = error.message; });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.connect(),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new RedisUnreachableError(`Redis at ${shownUrl(url)} is unreachable after ${timeoutMs} ms${lastError ? ` (${lastError})` : ''}; start it, or unset REDIS_URL to run the cycle in this process`)), timeoutMs); }),
+    ]);
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    if (error instanceof RedisUnreachableError) throw error;
+    throw new RedisUnreachableError(`Redis at ${shownUrl(url)} is unreachable (${lastError || (error as Error).message}); start it, or unset REDIS_URL to run the cycle in this process`);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function cycleQueue(dataDir: string, connection: ConnectionOptions): Queue {

@@ -2,12 +2,15 @@
  * What the API serves: a published period's views copied into a DuckDB file of their own,
  * which API processes open read-only while the cycle writes the warehouse. A pointer file
  * (published/CURRENT.json, replaced atomically) names the current one; publishing a new period
- * writes a new file and moves the pointer, and the servers switch over.
+ * writes a new file and the served files beside it (servedFile.ts), then moves the pointer, and the
+ * servers switch over.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { writeJsonAtomic } from '../store/fileLock.js';
 import { join } from 'node:path';
 import { quotedString as str } from '@duckdb/node-api';
 import type { Warehouse } from '../store/warehouse.js';
+import { ensureServedFiles, SERVED_VIEWS, servedFilePath } from './servedFile.js';
 
 export interface SnapshotPointer {
   period: string;
@@ -16,6 +19,9 @@ export interface SnapshotPointer {
   publishedAt: string;
   populationViewSha256: string;
   legalEntityViewSha256: string;
+  /** The views' sizes, for the next publication's shrink check (pointers written before these were kept lack them). */
+  persons?: number;
+  entities?: number;
 }
 
 /** How many earlier published periods a snapshot keeps row hashes of, for "changed since" extracts. */
@@ -30,9 +36,11 @@ export function readPointer(dataDir: string): SnapshotPointer | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SnapshotPointer) : undefined;
 }
 
+/** The period itself and the published ones before it: the snapshot is written before its period's record commits. */
 function historySql(view: string, key: string): string {
   return `SELECT period, ${key} AS key, md5(CAST(row(*COLUMNS(* EXCLUDE (period, provenance))) AS VARCHAR)) AS row_md5
-          FROM ${view} WHERE period IN (SELECT period FROM published_periods WHERE period <= $period ORDER BY period DESC LIMIT ${HISTORY_PERIODS})`;
+          FROM ${view} WHERE period = $period
+             OR period IN (SELECT period FROM published_periods WHERE period < $period ORDER BY period DESC LIMIT ${HISTORY_PERIODS - 1})`;
 }
 
 /**
@@ -53,16 +61,21 @@ async function exportFacts(warehouse: Warehouse, period: string): Promise<void> 
   }
 }
 
-/** Copy the period's views into a new snapshot file and point CURRENT.json at it. */
-export async function exportSnapshot(warehouse: Warehouse, period: string): Promise<SnapshotPointer> {
-  const governed = await warehouse.one<{ population_view_sha256: string; legal_entity_view_sha256: string }>(
-    `SELECT population_view_sha256, legal_entity_view_sha256 FROM governed_periods WHERE period = ?`, [period]);
+const PARTIAL = '.partial';
+
+/**
+ * Copy the period's views into a new snapshot file; its name. The file is written under a partial
+ * name and renamed whole, so a snapshot file under its real name is always complete, and a process
+ * killed while writing leaves only a partial file, which removePartialSnapshots deletes.
+ */
+export async function writeSnapshotFile(warehouse: Warehouse, period: string): Promise<string> {
+  const governed = await warehouse.one<{ population_view_sha256: string }>(`SELECT population_view_sha256 FROM governed_periods WHERE period = ?`, [period]);
   if (!governed) throw new Error(`period ${period} has not been governed`);
   const dir = publishedDir(warehouse.dataDir);
   mkdirSync(dir, { recursive: true });
   const file = `${period}-${governed.population_view_sha256.slice(0, 12)}-${Date.now()}.duckdb`;
-  const path = join(dir, file);
-  await warehouse.run(`ATTACH ${str(path)} AS snapshot`);
+  const partial = join(dir, `${file}${PARTIAL}`);
+  await warehouse.run(`ATTACH ${str(partial)} AS snapshot`);
   try {
     await warehouse.run(`CREATE TABLE snapshot.population AS SELECT * EXCLUDE (period) FROM population_view WHERE period = $period ORDER BY id_number`, { period });
     await warehouse.run(`CREATE TABLE snapshot.legal_entity AS SELECT * EXCLUDE (period) FROM legal_entity_view WHERE period = $period ORDER BY uscc`, { period });
@@ -72,15 +85,47 @@ export async function exportSnapshot(warehouse: Warehouse, period: string): Prom
   } finally {
     await warehouse.run(`DETACH snapshot`);
   }
+  renameSync(partial, join(dir, file));
+  // The files API processes answer lookups from, written before the pointer names the snapshot.
+  await ensureServedFiles(join(dir, file));
+  return file;
+}
+
+/** Point the API at a snapshot (the pointer is replaced whole), then prune the older files. */
+export function pointTo(dataDir: string, pointer: SnapshotPointer): void {
+  writeJsonAtomic(join(publishedDir(dataDir), 'CURRENT.json'), pointer);
+  pruneSnapshots(publishedDir(dataDir), pointer.file);
+}
+
+/** Copy the period's views into a new snapshot file and point CURRENT.json at it. */
+export async function exportSnapshot(warehouse: Warehouse, period: string): Promise<SnapshotPointer> {
+  const governed = await warehouse.one<{ population_view_sha256: string; legal_entity_view_sha256: string; persons: number; entities: number }>(
+    `SELECT population_view_sha256, legal_entity_view_sha256, persons, entities FROM governed_periods WHERE period = ?`, [period]);
+  if (!governed) throw new Error(`period ${period} has not been governed`);
+  const file = await writeSnapshotFile(warehouse, period);
   const pointer: SnapshotPointer = {
-    period, file, publishedAt: new Date().toISOString(),
-    populationViewSha256: governed.population_view_sha256, legalEntityViewSha256: governed.legal_entity_view_sha256,
+    period, file, publishedAt: new Date().toISOString(), populationViewSha256: governed.population_view_sha256,
+    legalEntityViewSha256: governed.legal_entity_view_sha256, persons: governed.persons, entities: governed.entities,
   };
-  const temporary = join(dir, `CURRENT.json.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(pointer, null, 2)}\n`);
-  renameSync(temporary, join(dir, 'CURRENT.json'));
-  pruneSnapshots(dir, file);
+  pointTo(warehouse.dataDir, pointer);
   return pointer;
+}
+
+/** Files a killed publish left half-written (and their DuckDB WALs). */
+export function removePartialSnapshots(dataDir: string): string[] {
+  const dir = publishedDir(dataDir);
+  if (!existsSync(dir)) return [];
+  const partial = readdirSync(dir).filter((f) => f.includes(PARTIAL) || /^CURRENT\.json\..*\.tmp$/.test(f));
+  for (const f of partial) rmSync(join(dir, f), { force: true });
+  return partial;
+}
+
+/** The newest complete snapshot file of a period's view, by its content hash. */
+export function snapshotFileFor(dataDir: string, period: string, populationViewSha256: string): string | undefined {
+  const dir = publishedDir(dataDir);
+  if (!existsSync(dir)) return undefined;
+  const prefix = `${period}-${populationViewSha256.slice(0, 12)}-`;
+  return readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.duckdb')).sort().at(-1);
 }
 
 /**
@@ -96,5 +141,6 @@ function pruneSnapshots(dir: string, current: string): void {
   for (const old of files.slice(KEPT_SNAPSHOTS - 1)) {
     rmSync(join(dir, old), { force: true });
     rmSync(join(dir, `${old}.wal`), { force: true });
+    for (const view of SERVED_VIEWS) rmSync(servedFilePath(join(dir, old), view.table), { force: true });
   }
 }

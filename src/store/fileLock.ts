@@ -4,7 +4,7 @@
  * writes through a temporary file and a rename, so a reader never sees half a file.
  */
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export function pidAlive(pid: number): boolean {
   try {
@@ -15,7 +15,14 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-/** The pid holding a lock file, or undefined when it is free or its holder has died. */
+/** The lock files this process holds: a lock naming our pid that is not among them is a previous life's. */
+const held = new Set<string>();
+
+/**
+ * The pid holding a lock file, or undefined when it is free or its holder has died. A lock that
+ * names this very process but that it does not hold was left by an earlier process with the same
+ * pid: a container restarted runs as pid 1 again, and would otherwise wait on itself for ever.
+ */
 export function lockHolder(lockFile: string): number | undefined {
   let holder: number;
   try {
@@ -23,6 +30,7 @@ export function lockHolder(lockFile: string): number | undefined {
   } catch {
     return undefined;
   }
+  if (holder === process.pid) return held.has(resolve(lockFile)) ? holder : undefined;
   return holder > 0 && pidAlive(holder) ? holder : undefined;
 }
 
@@ -39,7 +47,7 @@ function moveStaleAside(lockFile: string): void {
     throw error;
   }
   const moved = lockHolder(aside);
-  if (moved !== undefined && moved !== process.pid) {
+  if (moved !== undefined) {
     try { linkSync(aside, lockFile); } catch { /* a newer lock is there already */ }
   }
   rmSync(aside, { force: true });
@@ -53,7 +61,12 @@ export function tryLock(lockFile: string): (() => void) | { heldBy: number } {
       const fd = openSync(lockFile, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(lockFile, { force: true });
+      const key = resolve(lockFile);
+      held.add(key);
+      return () => {
+        held.delete(key);
+        rmSync(lockFile, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = lockHolder(lockFile);
@@ -84,11 +97,22 @@ export async function withLock<T>(lockFile: string, work: () => T | Promise<T>, 
   }
 }
 
-export function writeJsonAtomic(file: string, value: unknown): void {
+/** Replace `file` whole: written under a temporary name beside it, then renamed over it (atomic), so a reader sees the old or the new. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, file);
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** JSON replaced whole; `indent` 0 for large files read by programs only. */
+export function writeJsonAtomic(file: string, value: unknown, indent = 2): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, indent)}\n`);
 }
 
 /**

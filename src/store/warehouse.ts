@@ -4,9 +4,12 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { config } from '../config.js';
+import { openDuckDB } from './duckdb.js';
 import { PIPELINES_DIR } from '../paths.js';
 import { installIdentifierMacros } from '../ids/sqlMacros.js';
+import { COLLECT_BOOKKEEPING } from '../collect/collectBookkeeping.js';
 
 export type SqlParams = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -78,17 +81,18 @@ export class Warehouse {
     mkdirSync(dataDir, { recursive: true });
     const tempDir = join(dataDir, 'tmp');
     mkdirSync(tempDir, { recursive: true });
-    const threads = Math.max(1, Number(options.threads ?? process.env.DX_THREADS ?? 2));
-    const instance = await DuckDBInstance.create(join(dataDir, 'warehouse.duckdb'), {
-      memory_limit: options.memoryLimit ?? process.env.DX_MEMORY_LIMIT ?? '3GB',
+    const threads = Math.max(1, Number(options.threads ?? config().DX_THREADS));
+    const instance = await openDuckDB(join(dataDir, 'warehouse.duckdb'), {
+      memory_limit: options.memoryLimit ?? config().DX_MEMORY_LIMIT,
       threads: String(threads),
       temp_directory: join(tempDir, 'duckdb-spill'),
       preserve_insertion_order: 'false',
-      checkpoint_threshold: process.env.DX_CHECKPOINT_THRESHOLD ?? '16MB',
+      checkpoint_threshold: config().DX_CHECKPOINT_THRESHOLD,
     });
     const connection = await instance.connect();
     const warehouse = new Warehouse(dataDir, instance, connection, threads);
     for (const statement of readPipelineSql('warehouse/metadata.sql')) await connection.run(statement);
+    for (const statement of COLLECT_BOOKKEEPING) await connection.run(statement);
     await installIdentifierMacros(connection);
     for (const statement of readPipelineSql('macros/names.sql')) await connection.run(statement);
     return warehouse;

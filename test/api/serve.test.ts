@@ -22,7 +22,7 @@ async function serve(t: Parameters<typeof publishedDataDir>[0], dataDir: string)
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'dx.ts'), 'serve', '--port', String(port), '--data', dataDir], { stdio: 'ignore', env: childEnv() });
   t.teardown(() => { child.kill('SIGTERM'); });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 3000; i++) { // up to 5 min: a loaded machine starts slowly, and this is no timing test
     try {
       if ((await fetch(`${base}/health`)).ok) return base;
     } catch { /* not yet listening */ }

@@ -30,7 +30,7 @@ t.test('dx cycle collects and checks the committed sample; dx report checks tell
   }
   t.equal(report.totals.rows_quarantined, truth.brokenRows.length, 'the planted broken rows, and only they, are quarantined');
   const drift = report.batches.find((b) => b.connector === 'police/household-register')!.rules.find((r) => r.rule_id === 'row_count_drift')!;
-  t.match(drift.message, /rows in 2026-10/, 'drift is measured against the previous period');
+  t.match(drift.message, /rows for 2026-10/, 'drift is measured against the previous period');
   const quarantine = await runDx(['report', 'quarantine', '--period', '2026-11', '--format', 'json', '--data', data, '--limit', '1000']);
   t.equal((JSON.parse(quarantine.stdout) as unknown[]).length, truth.brokenRows.length);
 });
@@ -38,12 +38,12 @@ t.test('dx cycle collects and checks the committed sample; dx report checks tell
 t.test('dx says what is wrong and exits non-zero', async (t) => {
   const data = join(tempDir(t), 'data');
   const missing = await runDx(['cycle', '--period', '2026-11', '--source', join(tempDir(t), 'nowhere'), '--data', data]);
-  t.equal(missing.code, 1);
+  t.equal(missing.code, 66, 'no input');
   t.match(missing.stderr, /source folder .*nowhere does not exist/);
   const badPeriod = await runDx(['cycle', '--period', '202611', '--source', SAMPLE, '--data', data]);
-  t.equal(badPeriod.code, 1);
+  t.equal(badPeriod.code, 64, 'bad usage');
   t.match(badPeriod.stderr, /period "202611" is not YYYY-MM/);
   const badOption = await runDx(['cycle', '--period', '2026-11', '--source', SAMPLE, '--until', 'lunch']);
-  t.equal(badOption.code, 2);
+  t.equal(badOption.code, 64, 'bad usage');
   t.match(badOption.stderr, /--until <step>' argument 'lunch' is invalid/);
 });

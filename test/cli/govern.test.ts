@@ -11,9 +11,10 @@ t.test('the full cycle governs; publishing needs a clean period or a steward\'s 
   const data = join(tempDir(t), 'data');
   for (const period of ['2026-10', '2026-11']) {
     const cycle = await runDx(['cycle', '--period', period, '--source', join(SAMPLE, period), '--data', data]);
-    t.equal(cycle.code, 0, cycle.stderr);
-    t.match(cycle.stdout, /govern done: \d+ persons, \d+ entities/);
-    t.match(cycle.stdout, /publish done: not published: \d+ blocking finding\(s\)/, 'the sample has error-level failures');
+    t.equal(cycle.code, 2, 'ran, but not publishable: the sample has error-level failures');
+    t.match(cycle.stderr, /govern done: \d+ persons, \d+ entities/, 'progress is a diagnostic, on stderr');
+    t.match(cycle.stderr, /publish done: not published: \d+ blocking finding\(s\)/);
+    t.match(cycle.stdout, new RegExp(`^Checks for ${period}`), 'the result, on stdout');
   }
   const json = await runDx(['report', 'reconciliation', '--period', '2026-11', '--format', 'json', '--data', data]);
   t.equal(json.code, 0, json.stderr);
@@ -24,13 +25,13 @@ t.test('the full cycle governs; publishing needs a clean period or a steward\'s 
   t.ok(report.conflicts.items.length > 0 && report.conflicts.items.every((c) => c.sources.length >= 2));
   t.equal(report.month_over_month?.previous_period, '2026-10');
   const csv = await runDx(['report', 'reconciliation', '--period', '2026-11', '--format', 'csv', '--data', data]);
-  const lines = csv.stdout.trim().split('\n');
+  const lines = csv.stdout.trim().split('\r\n');
   t.equal(lines[0], 'section,kind,subject_type,subject_id,department,value,other_department,other_value,file,line,detail');
   t.ok(lines.some((l) => l.startsWith('conflict,alive_in_police_dead_elsewhere,person,')));
   t.ok(lines.some((l) => l.startsWith('id_resolution,repaired,person,')));
 
   const refused = await runDx(['publish', '--period', '2026-11', '--data', data]);
-  t.equal(refused.code, 1);
+  t.equal(refused.code, 2, 'not publishable');
   t.match(refused.stderr, /period 2026-11 cannot be published: \d+ blocking finding\(s\)/);
   t.match(refused.stderr, /--override-reason/);
   const published = await runDx(['publish', '--period', '2026-11', '--data', data, '--override-reason', 'sample data: faults planted on purpose', '--steward', 'li.steward']);

@@ -70,7 +70,7 @@ t.test('dx check payments and POST /v1/payments/check hold what must not be paid
   t.match(result.held.find((h) => h.line === lines + 4), { reason: 'unreadable_row' });
   t.equal(result.toPay + result.held.length, result.rows, 'every row is paid or held');
   const table = await runDx(['check', 'payments', file, '--data', dataDir]);
-  t.match(table.stdout, /Hold \d+ \([\d.]+ yuan\): \d+ deceased/);
+  t.match(table.stdout, /Hold [\d,]+ \([\d,]+\.\d\d yuan\): \d+ deceased/);
 
   const pension = await client(dataDir, 'pension-bureau', 'social-security');
   const other = await client(dataDir, 'other-bureau', 'transport');

@@ -5,8 +5,8 @@ import { PROVINCE_CODES } from '../../src/ids/provinces.js';
 import { residentIdCheckCharacter } from '../../src/ids/residentId.js';
 import { USCC_ALPHABET, usccCheckCharacter } from '../../src/ids/uscc.js';
 
-/** The public vectors in shared/testdata/, beside the project's root. */
-const TESTDATA = new URL('../../../shared/testdata/', import.meta.url);
+/** The public vectors, copied into the repository with their source and licence (test/vectors/ids/SOURCES.md). */
+const TESTDATA = new URL('../vectors/ids/', import.meta.url);
 
 export function vectorLines(file: string): string[] {
   return readFileSync(new URL(file, TESTDATA), 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');

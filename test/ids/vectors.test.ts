@@ -1,4 +1,4 @@
-// The public test vectors in shared/testdata/ (see its SOURCES.md for what each line is).
+// The public test vectors in test/vectors/ids/ (see its SOURCES.md for what each line is and where it comes from).
 import t from 'tap';
 import { normaliseResidentId, residentIdProblem, isValidResidentId } from '../../src/ids/residentId.js';
 import { normaliseUscc, usccProblem, isValidUscc } from '../../src/ids/uscc.js';

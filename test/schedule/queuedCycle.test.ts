@@ -40,7 +40,8 @@ t.test('a queued cycle on two workers publishes the same views as the in-process
 
   const done = await first;
   t.equal(done.code, 0, done.stderr);
-  t.match(done.stdout, /notify completed/);
+  t.match(done.stderr, /notify completed/, 'the run followed, on stderr');
+  t.match(done.stdout, /notify\s+completed/, 'its final status, on stdout');
   const status = readCycleStatus(queued, PERIOD)!;
   t.equal(status.run.state, 'completed');
   t.equal(status.run.outcome, 'published');

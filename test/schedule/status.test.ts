@@ -68,7 +68,7 @@ t.test('dx status shows the latest period as a table or JSON', async (t) => {
   const table = await runDx(['status', '--data', warehouse.dataDir]);
   t.equal(table.code, 0, table.stderr);
   t.match(table.stdout, /Cycle 2026-11 {2}run [0-9a-f-]+ \(in-process\) {2}completed: stopped after check/);
-  t.match(table.stdout, /collect:police\/household-register\s+completed\s+[\d.]+ s {2}\d+ rows loaded/);
+  t.match(table.stdout, /collect:police\/household-register\s+completed\s+[\d.]+ s {2}[\d,]+ rows loaded/);
   const json = await runDx(['status', '--data', warehouse.dataDir, '--period', '2026-11', '--format', 'json']);
   const status = JSON.parse(json.stdout) as { run: { period: string }; steps: { step: string }[] };
   t.equal(status.run.period, '2026-11');

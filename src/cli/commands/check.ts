@@ -5,13 +5,14 @@ import { readPlannedPayments } from '../../payments/plannedPayments.js';
 import { checkPlannedPayments, type PaymentCheck } from '../../payments/prePaymentCheck.js';
 import { snapshotPersonFacts, withPublishedSnapshot } from '../../payments/snapshotFacts.js';
 import { renderTable } from '../../report/textTable.js';
+import { formatCount, formatMoney } from '../../numberFormat.js';
 
 export function renderPaymentCheck(check: PaymentCheck): string {
   const reasons = Object.entries(check.heldByReason).filter(([, n]) => n > 0).map(([r, n]) => `${n} ${r}`).join(', ');
   const table = renderTable(['line', 'id_number', 'name', 'month', 'amount', 'reason', 'detail'],
-    check.held.map((h) => [String(h.line), h.idNumber, h.name, h.payMonth, h.amount, h.reason, h.detail]));
-  return `${check.source}: ${check.rows} payment(s) checked against the register published for ${check.period}.
-Pay ${check.toPay} (${check.toPayAmount.toFixed(2)} yuan). Hold ${check.held.length} (${check.heldAmount.toFixed(2)} yuan)${reasons ? `: ${reasons}` : ''}.
+    check.held.map((h) => [String(h.line), h.idNumber, h.name, h.payMonth, h.amount === null ? null : formatMoney(h.amount), h.reason, h.detail]));
+  return `${check.source}: ${formatCount(check.rows)} payment(s) checked against the register published for ${check.period}.
+Pay ${formatCount(check.toPay)} (${formatMoney(check.toPayAmount)} yuan). Hold ${formatCount(check.held.length)} (${formatMoney(check.heldAmount)} yuan)${reasons ? `: ${reasons}` : ''}.
 ${check.held.length ? `\n${table}\n` : ''}`;
 }
 

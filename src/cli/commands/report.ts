@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
-import { checksReport, renderChecksReport } from '../../report/checksReport.js';
+import type { Command } from 'commander';
+import { checksReport, renderChecksReport, type ChecksReport } from '../../report/checksReport.js';
 import { failingRows, quarantinedRows } from '../../report/drillDown.js';
-import { renderTable } from '../../report/textTable.js';
+import { formatOption, renderRows, toCsv, type ReportFormat } from '../output.js';
 import { reconciliationReport } from '../../report/reconciliationReport.js';
 import { reconciliationCsv, renderReconciliation } from '../../report/renderReconciliation.js';
 import { exportStewardReport } from '../../report/stewardReport.js';
@@ -10,17 +10,13 @@ import { connectorIds, connectorsFrom, periodOption, withDataOptions, withWareho
 
 interface ReportOptions extends DataOptions {
   period: string;
-  format: 'json' | 'table';
+  format: ReportFormat;
 }
 
 interface DrillDownOptions extends ReportOptions {
   connector?: string;
   rule?: string;
   limit: number;
-}
-
-function formatOption(): Option {
-  return new Option('--format <format>', 'output format').choices(['json', 'table']).default('table');
 }
 
 function drillDownCommand(parent: Command, name: string, description: string): Command {
@@ -31,8 +27,17 @@ function drillDownCommand(parent: Command, name: string, description: string): C
   );
 }
 
-function print(format: 'json' | 'table', rows: Array<Record<string, unknown>>, columns: string[]): void {
-  process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${renderTable(columns, rows.map((r) => columns.map((c) => (c === 'line' ? String(r[c]) : (r[c] as string | number | null)))))}\n`);
+function print(format: ReportFormat, rows: ReadonlyArray<object>, columns: string[]): void {
+  // A line number is an address, not a quantity: no thousands separator in the table.
+  const shown = format === 'table' ? rows.map((r) => ({ ...r, line: String((r as { line?: unknown }).line ?? '') })) : rows;
+  process.stdout.write(renderRows(format, columns, shown));
+}
+
+/** The checks report as CSV: one row per department dataset, what blocks publishing in its own column. */
+function checksCsv(report: ChecksReport): string {
+  return toCsv(['connector', 'status', 'rows_read', 'rows_loaded', 'rows_quarantined', 'error_rules', 'warn_rules', 'error'], report.batches.map((b) => ({
+    ...b, error_rules: b.rules.filter((r) => r.status === 'error').length, warn_rules: b.rules.filter((r) => r.status === 'warn').length,
+  })));
 }
 
 export function registerReportCommand(program: Command): void {
@@ -46,13 +51,13 @@ export function registerReportCommand(program: Command): void {
   ).action(async (options: ReportOptions) => {
     await withWarehouse(options, async (warehouse) => {
       const result = await checksReport(warehouse, options.period, connectorIds(connectorsFrom(options)));
-      process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${renderChecksReport(result)}\n`);
+      process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : options.format === 'csv' ? checksCsv(result) : `${renderChecksReport(result)}\n`);
     });
   });
   drillDownCommand(report, 'quarantine', 'Quarantined rows: file, line, reason and the raw line').action(async (options: DrillDownOptions) => {
     await withWarehouse(options, async (warehouse) => {
       const rows = await quarantinedRows(warehouse, options);
-      print(options.format, rows as unknown as Array<Record<string, unknown>>, ['connector', 'file', 'line', 'reason', 'raw_line']);
+      print(options.format, rows, ['connector', 'file', 'line', 'reason', 'raw_line']);
     });
   });
   drillDownCommand(report, 'failures', 'Rows failing a check rule: file, line, value and why')
@@ -60,7 +65,7 @@ export function registerReportCommand(program: Command): void {
     .action(async (options: DrillDownOptions) => {
       await withWarehouse(options, async (warehouse) => {
         const rows = await failingRows(warehouse, options);
-        print(options.format, rows as unknown as Array<Record<string, unknown>>, ['connector', 'rule_id', 'file', 'line', 'value', 'detail']);
+        print(options.format, rows, ['connector', 'rule_id', 'file', 'line', 'value', 'detail']);
       });
     });
   withDataOptions(
@@ -68,8 +73,8 @@ export function registerReportCommand(program: Command): void {
       .command('reconciliation')
       .description('Per department, conflicts between departments, ID repairs, orphans, duplicates, month-over-month changes, view hashes')
       .addOption(periodOption())
-      .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table')),
-  ).action(async (options: Omit<ReportOptions, 'format'> & { format: 'json' | 'csv' | 'table' }) => {
+      .addOption(formatOption()),
+  ).action(async (options: ReportOptions) => {
     await withWarehouse(options, async (warehouse) => {
       const result = await reconciliationReport(warehouse, options.period, connectorIds(connectorsFrom(options)));
       const text = options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : options.format === 'csv' ? reconciliationCsv(result) : `${renderReconciliation(result)}\n`;

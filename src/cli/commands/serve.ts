@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startServer, type TrustProxy } from '../../server.js';
+import { assertPortFree } from '../../portFree.js';
+import { EXIT } from '../exitCodes.js';
 
 /** `--trust-proxy`: "true" (any), or a comma-separated list of addresses and CIDRs. */
 export function parseTrustProxy(value: string): TrustProxy {
@@ -19,7 +21,13 @@ export function registerServeCommand(program: Command): void {
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--trust-proxy <proxies>', 'trust X-Forwarded-For/-Proto from these proxies: "true" (any), or addresses/CIDRs, comma-separated', parseTrustProxy)
     .action(async (options: { port: number; host: string; data: string; rateLimit: number; logLevel: string; trustProxy?: TrustProxy }) => {
-      const server = await startServer({ port: options.port, host: options.host, dataDir: resolve(options.data), rateLimit: options.rateLimit, logLevel: options.logLevel, trustProxy: options.trustProxy });
+      await assertPortFree(options.port, options.host);
+      const server = await startServer({ port: options.port, host: options.host, dataDir: resolve(options.data), rateLimit: options.rateLimit, logLevel: options.logLevel, trustProxy: options.trustProxy })
+        .catch((error: NodeJS.ErrnoException) => {
+          // Taken between the check and the listen: the app's timers would keep the process up, so leave now.
+          process.stderr.write(`dx: ${error.message}\n`);
+          process.exit(error.code === 'EADDRINUSE' ? EXIT.unavailable : EXIT.failed);
+        });
       const stop = () => { void server.close().then(() => process.exit(0)); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

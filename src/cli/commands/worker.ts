@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { config } from '../../config.js';
 import { startCycleWorker } from '../../schedule/cycleWorker.js';
 import { DEFAULT_CRON, DEFAULT_TIMEZONE, scheduleMonthlyCycle } from '../../schedule/monthlySchedule.js';
 import { cycleQueue, redisConnection, redisUrl } from '../../schedule/queueConnection.js';
@@ -20,8 +21,8 @@ export function registerWorkerCommand(program: Command): void {
       .description('Run cycle jobs from the queue (REDIS_URL). Start as many as you like, on any machine sharing the Redis and the data folder.')
       .option('--concurrency <n>', 'jobs this process runs at once', (v) => Number(v), 2)
       .option('--drop-root <dir>', 'start the cycle on a schedule, from <dir>/<YYYY-MM> (the month just ended)')
-      .option('--cron <pattern>', 'when the scheduled cycle starts', process.env.DX_CYCLE_CRON ?? DEFAULT_CRON)
-      .option('--timezone <tz>', 'the schedule\'s time zone', process.env.DX_CYCLE_TZ ?? DEFAULT_TIMEZONE),
+      .option('--cron <pattern>', 'when the scheduled cycle starts', config().DX_CYCLE_CRON ?? DEFAULT_CRON)
+      .option('--timezone <tz>', 'the schedule\'s time zone', config().DX_CYCLE_TZ ?? DEFAULT_TIMEZONE),
   ).action(async (options: WorkerCommandOptions) => {
     const url = redisUrl();
     if (!url) throw new Error('dx worker needs REDIS_URL (e.g. redis://127.0.0.1:6379); without Redis, run dx cycle directly');
