@@ -3,8 +3,8 @@
  * its kind. A kind is what the canonical schemas' `x-authority` names, so authority is declared
  * once for every city and a city's own department codes are mapped to kinds here, not in code.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { SCHEMAS_DIR } from '../paths.js';
 import type { Connector } from '../connectors/manifest.js';
 
@@ -54,4 +54,18 @@ export function departmentOf(connector: Pick<Connector, 'department' | 'manifest
   const department = registry.departments.get(connector.department);
   if (!department) throw new UnknownDepartmentError(connector.manifestFile, connector.department, registry.file);
   return department;
+}
+
+/**
+ * The registry of the city whose manifests these are: `schemas/departments.json` beside the
+ * `connectors/` folder they were loaded from (a city kept outside the repository, laid out like
+ * it), else the repository's.
+ */
+export function registryForConnectors(connectors: Array<Pick<Connector, 'manifestFile'>>): DepartmentRegistry {
+  const outside = connectors.find((c) => isAbsolute(c.manifestFile));
+  if (outside) {
+    const beside = join(dirname(dirname(dirname(outside.manifestFile))), 'schemas', 'departments.json');
+    if (existsSync(beside)) return loadDepartments(beside);
+  }
+  return loadDepartments();
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../paths.js';
 import type { Connector } from '../connectors/manifest.js';
-import { departmentOf, loadDepartments, type DepartmentRegistry } from './departments.js';
+import { departmentOf, registryForConnectors, type DepartmentRegistry } from './departments.js';
 
 export interface Role {
   name: string;
@@ -65,7 +65,7 @@ export function rolesOf(connector: Pick<Connector, 'manifest' | 'manifestFile' |
 }
 
 /** Every (role, connector) of a connector set; an unknown department or role names its manifest. */
-export function rolePlayers(connectors: Connector[], registry: DepartmentRegistry = loadDepartments()): RolePlayer[] {
+export function rolePlayers(connectors: Connector[], registry: DepartmentRegistry = registryForConnectors(connectors)): RolePlayer[] {
   const roles = loadRoles();
   return connectors.flatMap((c) => {
     const department = departmentOf(c, registry);

@@ -19,6 +19,11 @@ import { PROJECT_ROOT } from '../../src/paths.js';
  */
 const SAMPLE_CITY_FILES = new Set(['src/demo/demo.ts', 'src/demo/demoAccess.ts', 'src/audit/appendThroughput.ts']);
 
+/** Literals that spell a department code but mean something else, each with its file. */
+const NOT_A_DEPARTMENT: Record<string, string[]> = {
+  'src/app.ts': ['health'], // the health-check route's action
+};
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -51,7 +56,7 @@ t.test('no department code or dataset name as a literal in pipelines/ or src/', 
     .filter((f) => !f.startsWith('src/fixtures/') && !SAMPLE_CITY_FILES.has(f));
   t.ok(scanned.length > 100, `${scanned.length} files scanned`);
   const offending = scanned
-    .map((file) => ({ file, literals: literalsIn(readFileSync(join(PROJECT_ROOT, file), 'utf8'), names) }))
+    .map((file) => ({ file, literals: literalsIn(readFileSync(join(PROJECT_ROOT, file), 'utf8'), names).filter((l) => !NOT_A_DEPARTMENT[file]?.includes(l)) }))
     .filter((o) => o.literals.length > 0);
   t.same(offending, [], 'no file names a department or dataset');
 });

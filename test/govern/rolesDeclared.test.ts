@@ -15,6 +15,7 @@ import { readPeriodFindings } from '../../src/crosscheck/findings.js';
 import { generateCity } from '../../src/fixtures/city.js';
 import { loadDepartments } from '../../src/govern/departments.js';
 import { governPeriod } from '../../src/govern/runGovern.js';
+import { paymentLedger } from '../../src/payments/plannedPayments.js';
 import { usccCheckCharacter } from '../../src/ids/uscc.js';
 import { CONNECTORS_DIR, SCHEMAS_DIR } from '../../src/paths.js';
 import { writeDropFile, HOUSEHOLD_HEADER, householdRow } from '../helpers/dropFolder.js';
@@ -107,4 +108,16 @@ t.test('a penalty sent twice counts once; a rule whose role nobody supplies says
   const pension = result.rules.find((r) => r.rule === 'pension_after_death')!;
   t.match(pension.error, /pipelines\/crosschecks\/pension_after_death\.sql: needs role\(s\) pension-payments, which no manifest supplies/);
   t.notOk(result.rules.find((r) => r.rule === 'penalty_unknown_party')!.error, 'a rule whose roles are supplied runs');
+});
+
+t.test('the pre-payment check reads the layout of the manifest playing pension-payments, whatever its department', async (t) => {
+  const set = loadConnectorSet();
+  const ledger = paymentLedger(set.connectors);
+  t.equal(ledger.schema.name, 'pension-payment');
+  const renamed = renamedCity(tempDir(t), (code) => `z-${code}`);
+  t.throws(() => paymentLedger(renamed.set.connectors), { name: 'UnknownDepartmentError' }, 'a department the registry does not know is refused');
+  const without = set.connectors.filter((c) => c.id !== ledger.id);
+  t.throws(() => paymentLedger(without), { message: /the pre-payment check: needs role\(s\) pension-payments, which no manifest supplies/ });
+  const second = { ...ledger, id: `${ledger.department}/second-ledger`, manifestFile: 'connectors/x/second-ledger.json' };
+  t.throws(() => paymentLedger([...set.connectors, second]), { message: /2 manifests play pension-payments/ });
 });
