@@ -49,6 +49,15 @@ export interface AppOptions {
   snapshotPollMs?: number;
 }
 
+const STATED_HEADERS = {
+  type: 'object',
+  properties: {
+    'x-purpose': { type: 'string', maxLength: 200, description: 'Why the data is needed: one of the grant\'s purposes (or ?purpose=). Percent-encoded UTF-8.' },
+    'x-legal-basis': { type: 'string', maxLength: 500, description: 'The legal basis the request relies on, recorded in the audit. Percent-encoded UTF-8.' },
+    'x-initiator': { type: 'string', maxLength: 100, description: 'The officer who initiated the request, recorded in the audit.' },
+  },
+} as const;
+
 /** The console's and the OpenAPI viewer's pages: anyone may load them (they hold no data). */
 const PAGES: RouteDeclaration = { resource: 'pages', action: 'read', access: 'public', audited: false, rateLimit: 'page', kind: 'page' };
 /** Liveness for load balancers. */
@@ -100,6 +109,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
+    // Documented, not validated by ajv (statedContext.ts reads and checks them, once): what a caller states about a request.
+    transform: ({ schema, url }) => ({ url, schema: url.startsWith('/v1/') && schema ? { ...schema, headers: STATED_HEADERS } : schema }),
   });
   await fastify.register(declaredRoutes(PAGES, swaggerUi, { routePrefix: '/docs' }));
   await fastify.register(declaredRoutes(OPERATIONS, healthRoutes));

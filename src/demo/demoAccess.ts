@@ -41,7 +41,8 @@ export const DEMO_CLIENTS: DemoClient[] = [
     id: 'transport-enforcement', department: 'transport', roles: ['department'],
     grants: [{ resource: 'population', conditional: true, pending: true, purposes: ['traffic fine enforcement'], fields: { name: 'full', address: 'masked' } }],
   },
-  { id: 'data-office-admin', department: 'data-office', roles: ['provider', 'steward'], grants: [] },
+  // Security administration only: stewarding is console-steward's (三员分立: no client holds both).
+  { id: 'data-office-admin', department: 'data-office', roles: ['provider'], grants: [] },
   { id: 'city-auditor', department: 'audit-office', roles: ['auditor'], grants: [] },
   // Console users, one per role: what each may see is in docs/console.md.
   { id: 'console-steward', department: 'data-office', roles: ['steward'], grants: [] },

@@ -70,7 +70,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   request.auditReason = answer.message;
   if (answer.status === 500) request.log.error({ err: error }, 'request failed');
   if (answer.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
-  reply.code(answer.status).send(errorBody(request, answer.code, answer.message));
+  // Set here too: a request refused before its route's hooks ran (load shedding) still names its id.
+  reply.code(answer.status).header('request-id', request.id).send(errorBody(request, answer.code, answer.message));
 }
 
 /** A request no route matched (the path is not echoed: it may hold an ID number). */

@@ -18,7 +18,27 @@ export interface Client {
   roles: Role[];
   keyHash: string;
   createdAt: string;
+  /** Refused until enabled again (a suspected leak being looked into). */
   disabled?: boolean;
+  /** Refused for good: the client's keys are never valid again. */
+  revokedAt?: string;
+  revokedReason?: string;
+  /** When the current key stops being valid (ISO 8601); none: until rotated or revoked. */
+  keyExpiresAt?: string;
+  /** Keys replaced by a rotation, each valid until the end of its stated overlap. */
+  previousKeys?: Array<{ keyHash: string; validUntil: string }>;
+}
+
+/**
+ * The roles of system administration (steward), security administration (provider: decides who may
+ * see what) and audit (auditor) are held by different clients (三员分立): nobody checks their own work.
+ */
+export const SEPARATED_ROLES: readonly Role[] = ['steward', 'provider', 'auditor'];
+
+/** Why these roles cannot be held by one client, or null. */
+export function separationProblem(roles: readonly Role[]): string | null {
+  const held = SEPARATED_ROLES.filter((r) => roles.includes(r));
+  return held.length > 1 ? `one client may not hold ${held.join(' and ')}: system administration, security administration and audit are held by different clients (三员分立)` : null;
 }
 
 export type FieldAccess = 'full' | 'masked';
@@ -55,8 +75,20 @@ export function newApiKey(clientId: string): string {
 /** Keys remembered per state: enough for every client system of a city. */
 const MAX_KNOWN_KEYS = 10_000;
 
+/** Until when a key of a client is valid (ms since the epoch), or null when it is not one of its keys. */
+function keyValidUntil(client: Client, keyHash: Buffer): number | null {
+  if (client.disabled || client.revokedAt) return null;
+  const matches = (stored: string) => {
+    const bytes = Buffer.from(stored, 'hex');
+    return bytes.length === keyHash.length && timingSafeEqual(bytes, keyHash);
+  };
+  if (matches(client.keyHash)) return client.keyExpiresAt ? Date.parse(client.keyExpiresAt) : Number.POSITIVE_INFINITY;
+  for (const previous of client.previousKeys ?? []) if (matches(previous.keyHash)) return Date.parse(previous.validUntil);
+  return null;
+}
+
 export class AccessStore {
-  private readonly knownKeys = new WeakMap<AccessState, Map<string, Client>>();
+  private readonly knownKeys = new WeakMap<AccessState, Map<string, { client: Client; until: number }>>();
   private cached?: { mtimeMs: number; size: number; state: AccessState; checkedAt: number };
 
   /** `recheckMs`: how long a read trusts the cached state before looking at the file again. */
@@ -111,15 +143,15 @@ export class AccessStore {
     const state = this.read();
     let known = this.knownKeys.get(state);
     const remembered = known?.get(key);
-    if (remembered) return remembered;
+    // A remembered key still expires: its overlap after a rotation, or the key's own expiry.
+    if (remembered) return remembered.until > Date.now() ? remembered.client : undefined;
     const match = /^dxk_([a-z0-9][a-z0-9-]*)\./.exec(key);
-    const client = match ? state.clients.find((c) => c.id === match[1] && !c.disabled) : undefined;
+    const client = match ? state.clients.find((c) => c.id === match[1]) : undefined;
     if (!client) return undefined;
-    const given = Buffer.from(hashKey(key), 'hex');
-    const stored = Buffer.from(client.keyHash, 'hex');
-    if (given.length !== stored.length || !timingSafeEqual(given, stored)) return undefined;
+    const until = keyValidUntil(client, Buffer.from(hashKey(key), 'hex'));
+    if (until === null || until <= Date.now()) return undefined;
     if (!known) this.knownKeys.set(state, (known = new Map()));
-    if (known.size < MAX_KNOWN_KEYS) known.set(key, client);
+    if (known.size < MAX_KNOWN_KEYS) known.set(key, { client, until });
     return client;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AccessState, AccessStore, Client, FieldAccess, Grant, Role } from './accessStore.js';
-import { hashKey, newApiKey } from './accessStore.js';
+import { hashKey, newApiKey, separationProblem } from './accessStore.js';
 import { catalogResource, type CatalogResource } from './catalog.js';
 
 export class GrantError extends Error {
@@ -54,14 +54,23 @@ function checkedResource(request: GrantRequest, state: AccessState, now = Date.n
   return resource;
 }
 
-export async function addClient(store: AccessStore, input: { id: string; name: string; department: string; roles: Role[] }): Promise<{ client: Client; key: string }> {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(input.id)) throw new GrantError(`client id "${input.id}" must be lowercase letters, digits and dashes`);
+export const ROLES: readonly Role[] = ['department', 'provider', 'steward', 'analyst', 'auditor', 'clerk'];
+
+export async function addClient(store: AccessStore, input: { id: string; name: string; department: string; roles: Role[]; keyExpiresAt?: string }, beforeCommit?: (client: Client) => Promise<void>): Promise<{ client: Client; key: string }> {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(input.id)) throw new GrantError(`client id "${input.id.slice(0, 64)}" must be lowercase letters, digits and dashes`);
+  const unknown = input.roles.filter((r) => !ROLES.includes(r));
+  if (unknown.length > 0 || input.roles.length === 0) throw new GrantError(`roles must be some of ${ROLES.join(', ')}`);
+  const separation = separationProblem(input.roles);
+  if (separation) throw new GrantError(separation, 409);
+  if (input.keyExpiresAt !== undefined && !(Date.parse(input.keyExpiresAt) > Date.now())) throw new GrantError('a key cannot be made already expired');
   const key = newApiKey(input.id);
-  const client: Client = { ...input, keyHash: hashKey(key), createdAt: new Date().toISOString() };
+  const { keyExpiresAt, ...rest } = input;
+  const client: Client = { ...rest, keyHash: hashKey(key), createdAt: new Date().toISOString(), ...(keyExpiresAt ? { keyExpiresAt } : {}) };
   await store.update((state) => {
     if (state.clients.some((c) => c.id === input.id)) throw new GrantError(`client "${input.id}" exists`, 409);
     state.clients.push(client);
-  });
+    return client;
+  }, beforeCommit);
   return { client, key };
 }
 

@@ -4,6 +4,9 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import t from 'tap';
 import { lazyRequestLogger } from '../../src/plugins/requestLogger.js';
+import { exchangeApp } from '../../src/app.js';
+import { exchangeServerOptions } from '../../src/server.js';
+import { client, grant, publishedDataDir } from '../helpers/exchange.js';
 
 function capture(level: string) {
   const lines: Array<Record<string, unknown>> = [];
@@ -42,4 +45,23 @@ t.test('at level info, Fastify\'s request lines are written with the request id,
   const messages = lines.map((l) => l.msg);
   t.same(messages, ['incoming request', 'not at this level', 'something to look at', 'request completed']);
   t.ok(lines.every((l) => typeof l.reqId === 'string' && l.reqId === lines[0]!.reqId), 'every line bound to the one request');
+});
+
+t.test('the server\'s request lines name the route, never the URL (ID numbers, purposes) nor a header', async (t) => {
+  const dataDir = await publishedDataDir(t, ['2026-11']);
+  const clerk = await client(dataDir, 'civil-affairs-portal', 'civil-affairs');
+  await grant(dataDir, clerk.id, 'population', { name: 'full' });
+  const lines: string[] = [];
+  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+  const options = exchangeServerOptions({ logLevel: 'trace' });
+  const app = Fastify({ ...options, logger: { ...(options.logger as object), stream } });
+  await app.register(exchangeApp, { dataDir, auditChain: `log-${process.pid}` });
+  await app.ready();
+  t.teardown(() => app.close());
+  const someone = [...app.snapshots.current()!.persons.keys()][0]!;
+  t.equal((await app.inject({ url: `/v1/persons/${someone}?purpose=benefit%20review`, headers: clerk.headers })).statusCode, 200);
+  t.equal((await app.inject({ url: `/v1/nowhere/${someone}?purpose=secret%20inquiry`, headers: clerk.headers })).statusCode, 404);
+  const text = lines.join('');
+  t.match(text, /"route":"\/v1\/persons\/:id"/, 'the route pattern is logged');
+  for (const secret of [someone, 'benefit', 'secret', clerk.key, 'Bearer']) t.notOk(text.includes(secret), `no ${secret.slice(0, 12)}… in the log`);
 });

@@ -54,4 +54,7 @@ t.test('every error has the one body, with the request id also in a header', asy
   const ok = await app.inject({ url: `/v1/persons/${someone}?purpose=benefit%20review`, headers: clerk.headers });
   t.equal(ok.statusCode, 200);
   t.match(ok.headers['request-id'], /^[0-9a-f-]{36}$/, 'a request id on an answer too');
+  const document = app.swagger() as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> };
+  const headers = (document.paths['/v1/persons/{id}']!.get!.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name).sort();
+  t.same(headers, ['x-initiator', 'x-legal-basis', 'x-purpose'], 'the stated headers are in the OpenAPI document');
 });
