@@ -107,7 +107,7 @@ t.test('audit queries: malformed filters are 400 with the one error shape, pages
   for (const query of ['from=yesterday', 'to=2026-13-01', 'bogus=1', 'cursor=not-a-cursor', 'from=2026-11-02&to=2026-11-01']) {
     const answer = await inject({ url: `/v1/audit?${query}`, headers: auditor.headers });
     t.equal(answer.statusCode, 400, query);
-    t.same(Object.keys(answer.json()).sort(), ['error', 'message'], query);
+    t.same(Object.keys(answer.json()).sort(), ['error', 'message', 'requestId'], query);
   }
   const all = (await inject({ url: '/v1/audit?resource=catalog', headers: auditor.headers })).json().records as AuditRecord[];
   t.equal(all.length, 7);
