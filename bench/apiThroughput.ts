@@ -84,7 +84,7 @@ export async function benchApi(workDir: string, persons: number, period = '2026-
   const store = new AccessStore(join(dataDir, 'access'));
   const { key } = await addClient(store, { id: 'bench', name: 'bench', department: 'civil-affairs', roles: ['department'] });
   const request = await requestGrant(store, { client: 'bench', resource: 'population', fields: { id_number: 'full', name: 'full', address: 'masked', deceased: 'full', marital_status: 'full', pension_status: 'full' }, purposes: ['bench'], expiresAt: '2099-01-01T00:00:00Z', legalBasis: 'bench' });
-  await decideGrant(store, request.id, { approve: true, by: 'bench' });
+  await decideGrant(store, request.id, { approve: true, by: 'bench', reason: 'bench grant' });
   const headers = { authorization: `Bearer ${key}` };
 
   const bare = await startChild([join(PROJECT_ROOT, 'dist', 'bench', 'bareServer.js'), '$PORT']);

@@ -3,7 +3,10 @@
  * in this run, beside its baseline. BENCH_PERSONS sets the city's size (default 1,000,000),
  * BENCH_CYCLE_PERSONS the sizes of the whole-cycle runs (default that and three times that),
  * BENCH_CROSSCHECK_PERSONS the sizes of the cross-check runs (the same default), BENCH_SUITES
- * which suites run (default all: collect,cycle,api,queue,crosscheck).
+ * which suites run (default all but the opt-in ones: collect,cycle,api,serving,queue,partitions,crosscheck;
+ * `link` runs when named, deduplicating BENCH_LINK_RECORDS records, default 1,000,000; `audit`, the
+ * access log over a large audit trail, runs when named, with BENCH_AUDIT_RECORDS its sizes),
+ * BENCH_PARTITION_PERSONS the size of each partition of the partitioned cycle (default 200,000).
  *
  * Each suite's section is kept in bench/results/<suite>.md with the command and date that
  * produced it, and RESULTS.md is assembled from all of them: running one suite again replaces
@@ -18,12 +21,18 @@ import { benchCollectCheck } from './collectCheck.js';
 import { benchCycle, cycleMarkdown } from './cycleScale.js';
 import { benchQueue } from './queueCycle.js';
 import { benchCrossCheck, crossCheckMarkdown } from './crossCheck.js';
+import { benchServing } from './servingMemory.js';
+import { benchPartitions } from './partitionCycle.js';
+import { benchLinkage } from './linkage.js';
+import { benchAuditIndex } from './auditIndex.js';
 
-const SUITES = ['collect', 'cycle', 'api', 'queue', 'crosscheck'] as const;
+const SUITES = ['collect', 'cycle', 'api', 'serving', 'queue', 'partitions', 'crosscheck', 'link', 'audit'] as const;
 type Suite = (typeof SUITES)[number];
+/** Opt-in suites run only when BENCH_SUITES names them. */
+const OPT_IN: readonly Suite[] = ['link', 'audit'];
 
 const persons = Number(process.env.BENCH_PERSONS ?? 1_000_000);
-const suites = new Set((process.env.BENCH_SUITES ?? SUITES.join(',')).split(','));
+const suites = new Set((process.env.BENCH_SUITES ?? SUITES.filter((s) => !OPT_IN.includes(s)).join(',')).split(','));
 const workDir = process.env.BENCH_WORK_DIR ?? join(PROJECT_ROOT, 'bench', '.work');
 const resultsDir = join(PROJECT_ROOT, 'bench', 'results');
 mkdirSync(workDir, { recursive: true });
@@ -39,16 +48,20 @@ const run: Record<Suite, () => Promise<string>> = {
     return cycleMarkdown(cycles);
   },
   api: async () => (await benchApi(workDir, persons)).markdown,
+  serving: async () => (await benchServing(workDir, persons)).markdown,
   queue: async () => (await benchQueue(workDir, persons)).markdown,
+  partitions: async () => (await benchPartitions(workDir, Number(process.env.BENCH_PARTITION_PERSONS ?? 200_000))).markdown,
   crosscheck: async () => {
     const runs = [];
     for (const size of sizes('BENCH_CROSSCHECK_PERSONS')) runs.push(await benchCrossCheck(workDir, size));
     return crossCheckMarkdown(runs);
   },
+  link: async () => (await benchLinkage(workDir, Number(process.env.BENCH_LINK_RECORDS ?? 1_000_000))).markdown,
+  audit: async () => (await benchAuditIndex(workDir, (process.env.BENCH_AUDIT_RECORDS ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0))).markdown,
 };
 
 function commandFor(suite: Suite): string {
-  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : undefined;
+  const sizeVariable = suite === 'cycle' ? 'BENCH_CYCLE_PERSONS' : suite === 'crosscheck' ? 'BENCH_CROSSCHECK_PERSONS' : suite === 'partitions' ? 'BENCH_PARTITION_PERSONS' : suite === 'link' ? 'BENCH_LINK_RECORDS' : suite === 'audit' ? 'BENCH_AUDIT_RECORDS' : undefined;
   return [
     persons === 1_000_000 ? '' : `BENCH_PERSONS=${persons} `,
     sizeVariable && process.env[sizeVariable] ? `${sizeVariable}=${process.env[sizeVariable]} ` : '',

@@ -1,6 +1,6 @@
 // The console's shell: login, the pages the caller's roles may see, hash routing
 // (#/page?name=value), the language switch. Each page renders into <main> and marks it ready.
-import { api, ApiError, forgetKey, storedKey } from './lib/api.js';
+import { api, ApiError, errorText, forgetKey, storedKey } from './lib/api.js';
 import { clear, h, message } from './lib/dom.js';
 import { language, setLanguage, t } from './lib/i18n.js';
 import { loginPage } from './pages/login.js';
@@ -12,12 +12,16 @@ import { casesPage } from './pages/cases.js';
 import { applicationsPage } from './pages/applications.js';
 import { auditPage } from './pages/audit.js';
 import { sharingPage } from './pages/sharing.js';
+import { lineagePage } from './pages/lineage.js';
+import { deliveriesPage } from './pages/deliveries.js';
 
 /** Which roles see which page; the API checks again on every call. */
 export const PAGES = [
   { id: 'cycle', roles: ['steward', 'analyst', 'auditor'], render: cyclePage },
   { id: 'quality', roles: ['steward', 'analyst', 'auditor', 'provider'], render: qualityPage },
   { id: 'drilldown', roles: ['steward', 'analyst', 'auditor', 'provider'], render: drilldownPage },
+  { id: 'deliveries', roles: ['steward', 'analyst', 'auditor', 'provider'], render: deliveriesPage },
+  { id: 'lineage', roles: ['steward', 'analyst', 'auditor'], render: lineagePage },
   { id: 'reconciliation', roles: ['steward', 'analyst', 'auditor'], render: reconciliationPage },
   { id: 'cases', roles: ['steward', 'analyst'], render: casesPage },
   { id: 'applications', roles: ['steward', 'auditor'], render: applicationsPage },
@@ -52,9 +56,14 @@ function renderChrome() {
   const logout = document.getElementById('logout');
   logout.textContent = t('logout');
   logout.hidden = !me;
+  const menu = document.getElementById('menu');
+  menu.textContent = t('menu');
+  menu.hidden = !me;
   const who = document.getElementById('who');
-  who.textContent = me ? `${me.name} · ${me.department} · ${me.roles.join(', ')}` : '';
+  who.textContent = me ? `${me.name} · ${me.department} · ${me.roles.map((r) => t(`role_${r}`)).join('、')}` : '';
+  who.translate = false;
   const nav = clear(document.getElementById('nav'));
+  nav.setAttribute('aria-label', t('pagesNav'));
   if (!me) return;
   const current = parseHash().page;
   for (const page of pagesFor(me.roles)) {
@@ -96,9 +105,14 @@ async function render() {
   } catch (error) {
     if (count !== renderCount) return;
     if (error instanceof ApiError && error.status === 401) return logout();
-    clear(body).append(message(error instanceof ApiError && error.status === 403 ? t('forbidden') : `${t('error')}: ${error.message}`, 'error'));
+    clear(body).append(message(error instanceof ApiError && error.status === 403 ? t('forbidden') : `${t('error')}: ${errorText(error)}`, 'error'));
     main.dataset.state = 'error';
   }
+}
+
+function closeMenu() {
+  document.querySelector('header.top').classList.remove('nav-open');
+  document.getElementById('menu').setAttribute('aria-expanded', 'false');
 }
 
 function logout() {
@@ -112,7 +126,12 @@ async function start() {
   setLanguage(language());
   document.getElementById('lang').addEventListener('click', () => { setLanguage(language() === 'en' ? 'zh' : 'en'); void render(); });
   document.getElementById('logout').addEventListener('click', logout);
-  window.addEventListener('hashchange', () => void render());
+  window.addEventListener('hashchange', () => { closeMenu(); void render(); });
+  document.getElementById('menu').addEventListener('click', () => {
+    const top = document.querySelector('header.top');
+    const open = top.classList.toggle('nav-open');
+    document.getElementById('menu').setAttribute('aria-expanded', String(open));
+  });
   if (storedKey()) {
     try {
       me = await api('/v1/me');

@@ -14,9 +14,9 @@ import { AuditLog } from './audit/auditLog.js';
 import { config } from './config.js';
 import { AccessStore } from './share/accessStore.js';
 import { SnapshotHolder } from './share/servingSnapshot.js';
-import { exchangePipeline, isExchangeRequest } from './plugins/exchange.js';
 import { metrics } from './plugins/metrics.js';
-import { securityHeaders } from './plugins/securityHeaders.js';
+import { HttpError } from './plugins/httpErrors.js';
+import { DEFAULT_RATE_LIMITS, declaredRoutes, routeGuards, type RateClass, type RouteDeclaration } from './plugins/routeGuard.js';
 import { healthRoutes } from './routes/health.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { personRoutes } from './routes/persons.js';
@@ -31,16 +31,28 @@ import { consoleRoutes } from './console/consoleRoutes.js';
 import { paymentRoutes } from './routes/payments.js';
 import { caseRoutes } from './routes/cases.js';
 import { applicationRoutes } from './routes/applications.js';
+import { repairDecisionRoutes } from './routes/repairDecisions.js';
+import { caseWorkRoutes } from './routes/caseWork.js';
+import { applicationReviewRoutes } from './routes/applicationReviews.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { lineageRoutes } from './routes/lineage.js';
 
 export interface AppOptions {
   dataDir: string;
   /** This process's audit chain; one per API process (default: host name and pid). */
   auditChain?: string;
-  /** Requests per minute per client (or per address when unauthenticated). */
+  /** Lookups per minute per client (or per address when unauthenticated). */
   rateLimit?: number;
+  /** Requests per minute per client of the other rate-limit classes (see plugins/routeGuard.ts). */
+  rateLimits?: Partial<Record<RateClass, number>>;
   /** How often to look for a newly published snapshot, in ms. */
   snapshotPollMs?: number;
 }
+
+/** The console's and the OpenAPI viewer's pages: anyone may load them (they hold no data). */
+const PAGES: RouteDeclaration = { resource: 'pages', action: 'read', access: 'public', audited: false, rateLimit: 'page', kind: 'page' };
+/** Liveness for load balancers. */
+const OPERATIONS: RouteDeclaration = { resource: 'operations', action: 'health', access: 'public', audited: false, rateLimit: 'operations', kind: 'api' };
 
 export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, options) => {
   const auditDir = auditDirOf(options.dataDir);
@@ -57,10 +69,31 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
     await fastify.auditLog.close();
   });
 
-  // First, so that every route registered after it (the OpenAPI viewer's too) observes itself.
+  // The rate limiter first (the guards take one limiter per class from it), then the guards, so that
+  // every route registered after them is bound to its declaration, then the metrics, so that every
+  // route observes itself (the OpenAPI viewer's too).
+  await fastify.register(rateLimit, {
+    global: false,
+    // The limit and what is left of it are told with the 429 (and Retry-After), not on every answer:
+    // three headers on each lookup cost the server and every client parsing them, and a client's
+    // limit is part of its agreement, not news.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+    errorResponseBuilder: (_request, context) => new HttpError(429, 'rate_limited', `rate limit exceeded: ${context.max} a minute; retry in ${context.after}`),
+  });
+  await fastify.register(routeGuards, { rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits, lookup: options.rateLimit ?? DEFAULT_RATE_LIMITS.lookup }, helmet: { contentSecurityPolicy: false } });
   await fastify.register(metrics);
-  await fastify.register(securityHeaders, { contentSecurityPolicy: false });
-  await fastify.register(underPressure, { maxEventLoopDelay: config().DX_MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: 0, maxRssBytes: 0, retryAfter: 5, exposeStatusRoute: false });
+  // Load shedding: a 503 while the event loop lags over a second. The samples taken while the app
+  // was still starting (compiling every route's schemas, loading the snapshot) measure the start,
+  // not the load: until two sampling intervals after ready, requests are not shed for them.
+  let readyAt = Number.POSITIVE_INFINITY;
+  fastify.addHook('onReady', (done) => { readyAt = Date.now(); done(); });
+  await fastify.register(underPressure, {
+    maxEventLoopDelay: config().DX_MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: 0, maxRssBytes: 0, exposeStatusRoute: false, sampleInterval: 1000,
+    pressureHandler: (_request, _reply) => {
+      if (Date.now() - readyAt < 2000) return undefined;
+      return Promise.reject(new HttpError(503, 'overloaded', 'the server is overloaded; retry later'));
+    },
+  });
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Data exchange API', version: '1', description: 'Authorised lookups, verifications and extracts of the population and legal-entity registers. Every request states its purpose and is audited.' },
@@ -68,19 +101,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
       security: [{ apiKey: [] }],
     },
   });
-  await fastify.register(swaggerUi, { routePrefix: '/docs' });
-  await fastify.register(exchangePipeline);
-  await fastify.register(rateLimit, {
-    max: options.rateLimit ?? 6000,
-    timeWindow: '1 minute',
-    keyGenerator: (request) => request.client?.id ?? request.ip,
-    allowList: (request) => !isExchangeRequest(request.url),
-    // The limit and what is left of it are told with the 429 (and Retry-After), not on every answer:
-    // three headers on each lookup cost the server and every client parsing them, and a client's
-    // limit is part of its agreement, not news.
-    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-  });
-  await fastify.register(healthRoutes);
+  await fastify.register(declaredRoutes(PAGES, swaggerUi, { routePrefix: '/docs' }));
+  await fastify.register(declaredRoutes(OPERATIONS, healthRoutes));
   await fastify.register(catalogRoutes);
   await fastify.register(personRoutes);
   await fastify.register(entityRoutes);
@@ -90,10 +112,15 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstan
   await fastify.register(reportRoutes);
   await fastify.register(sessionRoutes);
   await fastify.register(auditVerifyRoutes, { auditDir });
-  await fastify.register(consoleRoutes);
+  await fastify.register(declaredRoutes(PAGES, consoleRoutes));
   await fastify.register(paymentRoutes);
   await fastify.register(caseRoutes);
   await fastify.register(applicationRoutes);
+  await fastify.register(repairDecisionRoutes);
+  await fastify.register(caseWorkRoutes);
+  await fastify.register(applicationReviewRoutes);
+  await fastify.register(deliveryRoutes);
+  await fastify.register(lineageRoutes);
 };
 
 /** The app with its decorations visible to the caller (tests and the server). */

@@ -1,5 +1,7 @@
 // The console's calls to the /v1 API: the key from this tab's sessionStorage in the
 // Authorization header, never in a URL (URLs end up in logs and histories).
+import { hasLabel, t } from './i18n.js';
+
 const KEY = 'dx.apiKey';
 
 export class ApiError extends Error {
@@ -8,6 +10,13 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
   }
+}
+
+/** An API error said in the console's language: by its code when the console knows it, else its status. */
+export function errorText(error) {
+  if (!(error instanceof ApiError)) return t('errorUnexpected');
+  const key = `err_${error.code}`;
+  return hasLabel(key) ? t(key) : t('errorStatus', { status: error.status });
 }
 
 export function storedKey() {

@@ -1,11 +1,19 @@
-// CSV of a table as shown, for spreadsheets: UTF-8 with a BOM (Excel reads Chinese right),
-// CRLF, every cell quoted when needed, and text that a spreadsheet would run as a formula
-// (=, +, -, @ at the start) made inert with a leading apostrophe.
+// CSV of a table as shown, for spreadsheets: the twin of spreadsheetCsv in
+// src/extracts/csvFormat.ts (a test holds the two to the same bytes). ID numbers and codes
+// written as ="…" (text in Excel and WPS, all 18 digits and leading zeros kept), text that would
+// run as a formula (=, +, -, @, tab, CR first) made inert with an apostrophe, UTF-8 with a BOM,
+// CRLF line ends.
+const CODE_LIKE = /^(?:\d{12,}|0\d+|\d{17}[Xx])$/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+const QUOTE_NEEDED = /[",\r\n]/;
+
 export function csvCell(value) {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (CODE_LIKE.test(text)) text = `="${text}"`;
+  else if (FORMULA_START.test(text)) text = `'${text}`;
+  return QUOTE_NEEDED.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function toCsv(headers, rows) {

@@ -38,6 +38,6 @@ export function definitionList(pairs) {
 }
 
 export function select(label, options, value, onchange, name) {
-  const control = h('select', { name, onchange: (e) => onchange(e.target.value) }, options.map((o) => h('option', { value: o.value, selected: o.value === value, text: o.label })));
+  const control = h('select', { name, onchange: (e) => onchange(e.target.value) }, options.map((o) => h('option', { value: o.value, selected: o.value === value, text: o.label, translate: o.code ? 'no' : undefined })));
   return h('label', { class: 'field' }, h('span', { text: label }), control);
 }

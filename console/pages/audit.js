@@ -1,17 +1,17 @@
 // The audit trail: verify every chain (each record unchanged, in place, linked), and search it.
-import { api, ApiError, query } from '../lib/api.js';
+import { api, ApiError, errorText, query } from '../lib/api.js';
 import { h, message, section } from '../lib/dom.js';
-import { formatTime, t } from '../lib/i18n.js';
+import { code, formatNumber, formatTime, t } from '../lib/i18n.js';
 import { dataTable } from '../lib/table.js';
 
 function verification(result) {
   return h('div', { id: 'audit-verification', class: result.ok ? 'verified ok' : 'verified broken', dataset: { ok: String(result.ok) } },
     h('p', { class: 'verdict', text: `${result.ok ? t('chainOk') : t('chainBroken')} · ${t('verifiedAt')} ${formatTime(result.verified_at)}` }),
     dataTable([
-      { key: 'chain', label: t('chain') }, { key: 'records', label: t('records'), class: 'num' },
-      { key: 'ok', label: t('status'), render: (c) => h('span', { class: `state state-${c.ok ? 'ok' : 'broken'}`, text: c.ok ? 'ok' : '✗' }) },
-      { key: 'head', label: t('head'), render: (c) => (c.head ? `#${c.head.seq} ${c.head.hash.slice(0, 16)}…` : ''), csv: (c) => (c.head ? `${c.head.seq} ${c.head.hash}` : '') },
-      { key: 'firstBad', label: t('firstBad'), render: (c) => (c.firstBad ? `line ${c.firstBad.line}: ${c.firstBad.problem}` : ''), csv: (c) => (c.firstBad ? `line ${c.firstBad.line}: ${c.firstBad.problem}` : '') },
+      { key: 'chain', label: t('chain'), code: true }, { key: 'records', label: t('records'), num: true },
+      { key: 'ok', label: t('status'), render: (c) => h('span', { class: `state state-${c.ok ? 'ok' : 'broken'}`, text: code('state', c.ok ? 'ok' : 'broken') }), csv: (c) => (c.ok ? 'ok' : 'broken') },
+      { key: 'head', label: t('head'), code: true, render: (c) => (c.head ? `#${c.head.seq} ${c.head.hash.slice(0, 16)}…` : ''), csv: (c) => (c.head ? `${c.head.seq} ${c.head.hash}` : '') },
+      { key: 'firstBad', label: t('firstBad'), render: (c) => (c.firstBad ? h('span', {}, t('lineN', { line: formatNumber(c.firstBad.line) }), ': ', h('span', { translate: 'no', text: c.firstBad.problem })) : ''), csv: (c) => (c.firstBad ? `line ${c.firstBad.line}: ${c.firstBad.problem}` : '') },
     ], { name: 'audit-chains', rows: result.chains }));
 }
 
@@ -26,7 +26,7 @@ export async function auditPage(root, ctx) {
       try {
         verifyBox.replaceChildren(verification(await api('/v1/audit/verify')));
       } catch (error) {
-        verifyBox.replaceChildren(message(`${t('error')}: ${error.message}`, 'error'));
+        verifyBox.replaceChildren(message(`${t('error')}: ${errorText(error)}`, 'error'));
       } finally {
         verifyButton.disabled = false;
       }
@@ -36,7 +36,7 @@ export async function auditPage(root, ctx) {
 
   if (!ctx.me.roles.includes('auditor')) return root.append(section(t('search'), message(t('searchNeedsAuditor'), 'info')));
   const inputs = Object.fromEntries(FILTERS.map((name) => [name, name === 'outcome'
-    ? h('select', { name }, ['', 'allowed', 'denied', 'error'].map((v) => h('option', { value: v, selected: ctx.params.outcome === v, text: v || '—' })))
+    ? h('select', { name }, ['', 'allowed', 'denied', 'error'].map((v) => h('option', { value: v, selected: ctx.params.outcome === v, text: v ? code('state', v) : t('all') })))
     : h('input', { name, type: name === 'limit' ? 'number' : 'text', value: ctx.params[name] ?? (name === 'limit' ? '100' : ''), placeholder: name === 'from' || name === 'to' ? '2026-11-01T00:00:00Z' : '' })]));
   const form = h('form', {
     class: 'search', id: 'audit-search',
@@ -51,13 +51,14 @@ export async function auditPage(root, ctx) {
     records = (await api(`/v1/audit${query(Object.fromEntries(FILTERS.map((n) => [n, ctx.params[n]])))}`)).records;
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 400) throw error;
-    problem = message(error.message, 'error');
+    problem = message(t('auditFilterRefused'), 'error');
+    problem.title = error.message;
   }
   root.append(section(t('search'), form, problem, dataTable([
-    { key: 'time', label: t('time'), render: (r) => formatTime(r.time) }, { key: 'client', label: t('client') }, { key: 'department', label: t('department') },
-    { key: 'purpose', label: t('purpose') }, { key: 'resource', label: t('resource') }, { key: 'action', label: t('action') },
-    { key: 'subjects', label: t('subjects'), render: (r) => r.subjects.join(', '), csv: (r) => r.subjects.join(' ') },
-    { key: 'outcome', label: t('outcome'), render: (r) => h('span', { class: `state state-${r.outcome}`, text: `${r.outcome} ${r.status}` }) },
-    { key: 'reason', label: t('reason') }, { key: 'chain', label: t('chain') }, { key: 'seq', label: '#', class: 'num' },
+    { key: 'time', label: t('time'), render: (r) => formatTime(r.time), csv: (r) => r.time }, { key: 'client', label: t('client'), code: true, filter: true }, { key: 'department', label: t('department'), code: true },
+    { key: 'purpose', label: t('purpose'), code: true }, { key: 'resource', label: t('resource'), code: true, filter: true }, { key: 'action', label: t('action'), code: true },
+    { key: 'subjects', label: t('subjects'), code: true, render: (r) => r.subjects.join(', '), csv: (r) => r.subjects.join(' ') },
+    { key: 'outcome', label: t('outcome'), render: (r) => h('span', { class: `state state-${r.outcome}`, text: `${code('state', r.outcome)} ${r.status}` }), csv: (r) => r.outcome, filter: true, filterValue: (r) => code('state', r.outcome) },
+    { key: 'reason', label: t('reason'), code: true }, { key: 'chain', label: t('chain'), code: true }, { key: 'seq', label: '#', num: true },
   ], { name: 'audit-records', rows: records, id: 'audit-records' })));
 }

@@ -2,7 +2,8 @@
 // rule, paged from the report, with the whole row shown when one is chosen.
 import { allRows, api, query } from '../lib/api.js';
 import { definitionList, h, section, select } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
+import { code, fieldLabel, t } from '../lib/i18n.js';
+import { problemText, quarantineReason, ruleName } from '../lib/messages.js';
 import { dataTable, pager } from '../lib/table.js';
 import { choosePeriod, noReports, periodPicker, toolbar } from './common.js';
 
@@ -10,13 +11,16 @@ const PAGE = 50;
 
 const COLUMNS = {
   quarantine: () => [
-    { key: 'connector', label: t('connector') }, { key: 'file', label: t('file') }, { key: 'line', label: t('line'), class: 'num' },
-    { key: 'stage', label: t('stage') }, { key: 'field', label: t('field') }, { key: 'reason', label: t('reason') },
-    { key: 'raw_line', label: t('rawLine'), class: 'raw' },
+    { key: 'connector', label: t('connector'), code: true, filter: true }, { key: 'file', label: t('file'), code: true }, { key: 'line', label: t('line'), num: true },
+    { key: 'stage', label: t('stage'), render: (r) => code('stage', r.stage), csv: (r) => r.stage, filter: true },
+    { key: 'field', label: t('field'), render: (r) => fieldLabel(r.field), csv: (r) => r.field },
+    { key: 'reason', label: t('reason'), render: (r) => quarantineReason(r.reason), csv: (r) => r.reason },
+    { key: 'raw_line', label: t('rawLine'), class: 'raw', code: true },
   ],
   failures: () => [
-    { key: 'connector', label: t('connector') }, { key: 'rule_id', label: t('rule') }, { key: 'file', label: t('file') },
-    { key: 'line', label: t('line'), class: 'num' }, { key: 'value', label: t('value') }, { key: 'detail', label: t('detail') },
+    { key: 'connector', label: t('connector'), code: true, filter: true }, { key: 'rule_id', label: t('rule'), render: (r) => ruleName(r.rule_id), csv: (r) => r.rule_id, filter: true },
+    { key: 'file', label: t('file'), code: true },
+    { key: 'line', label: t('line'), num: true }, { key: 'value', label: t('value'), code: true }, { key: 'detail', label: t('detail'), render: (r) => problemText(r.detail), csv: (r) => r.detail },
   ],
 };
 
@@ -34,9 +38,10 @@ export async function drilldownPage(root, ctx) {
   root.append(toolbar(
     periodPicker(ctx, periods, period, { kind, connector }),
     select(t('drillDown'), [{ value: 'quarantine', label: t('quarantineRows') }, { value: 'failures', label: t('failingRows') }], kind, (value) => ctx.go({ period, kind: value, connector }), 'kind'),
-    select(t('connector'), [{ value: '', label: t('allDepartments') }, ...summary.departments.map((d) => ({ value: d.connector, label: d.connector }))], connector,
+    select(t('connector'), [{ value: '', label: t('allDepartments') }, ...summary.departments.map((d) => ({ value: d.connector, label: d.connector, code: true }))], connector,
       (value) => ctx.go({ period, kind, connector: value }), 'connector'),
-    ctx.params.rule ? h('span', { class: 'chip', text: `${t('rule')}: ${ctx.params.rule}` }) : null));
+    ctx.params.rule ? h('span', { class: 'chip', text: `${t('rule')}: ${ruleName(ctx.params.rule)}` }) : null,
+    connector && !ctx.me.roles.every((r) => r === 'provider') ? h('a', { id: 'drilldown-lineage', href: `#/lineage?period=${period}&node=${encodeURIComponent(`dataset:${connector}`)}`, text: t('lineageOfDataset') }) : null));
 
   const detail = h('div', { class: 'row-detail', id: 'row-detail' });
   const table = dataTable(COLUMNS[kind](), {
@@ -48,8 +53,9 @@ export async function drilldownPage(root, ctx) {
       const show = () => {
         for (const other of tr.parentElement.children) other.classList.remove('selected');
         tr.classList.add('selected');
-        detail.replaceChildren(section(t('rowDetail'), definitionList(COLUMNS[kind]().filter((c) => c.key !== 'raw_line').map((c) => [c.label, row[c.key] ?? ''])),
-          row.raw_line !== undefined ? h('pre', { class: 'raw-line', text: row.raw_line ?? '' }) : null));
+        const shown = (c) => (c.render ? c.render(row) : h('span', { translate: c.code ? 'no' : undefined, text: String(row[c.key] ?? '') }));
+        detail.replaceChildren(section(t('rowDetail'), definitionList(COLUMNS[kind]().filter((c) => c.key !== 'raw_line').map((c) => [c.label, shown(c)])),
+          row.raw_line !== undefined ? h('pre', { class: 'raw-line', translate: 'no', text: row.raw_line ?? '' }) : null));
       };
       tr.addEventListener('click', show);
       tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') show(); });

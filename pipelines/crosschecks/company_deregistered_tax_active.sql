@@ -1,5 +1,6 @@
 -- A company deregistered (注销) or revoked (吊销) in the business register that tax still shows
 -- as a normal, active taxpayer.
+-- @roles business-register, tax-register
 SELECT
   'company_deregistered_tax_active:' || uscc AS case_key,
   'entity' AS subject_type, uscc AS subject_id, name AS subject_name,

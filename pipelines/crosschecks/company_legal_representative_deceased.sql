@@ -1,5 +1,6 @@
 -- An active company whose legal representative has died, per any authoritative death source:
 -- the company acts through someone who can no longer act.
+-- @roles business-register, population-register
 SELECT
   'company_legal_representative_deceased:' || e.uscc AS case_key,
   'entity' AS subject_type, e.uscc AS subject_id, e.name AS subject_name,

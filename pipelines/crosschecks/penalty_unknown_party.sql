@@ -1,5 +1,6 @@
 -- An administrative penalty against a credit code that no company on the business register
 -- holds: a mistyped code, or a party the register does not know.
+-- @roles penalties, business-register
 SELECT
   'penalty_unknown_party:' || p.decision_number AS case_key,
   'penalty' AS subject_type, p.decision_number AS subject_id, p.party_name AS subject_name,

@@ -1,6 +1,7 @@
 -- Pension paid after death (the Do Not Pay model): every pension payment for a month after the
 -- month of death, the death as attested by any authoritative department. One case per person;
 -- the amount is what this period's payments overpaid.
+-- @roles pension-payments, population-register
 SELECT
   'pension_after_death:' || d.id AS case_key,
   'person' AS subject_type, d.id AS subject_id, any_value(p.name) AS subject_name,

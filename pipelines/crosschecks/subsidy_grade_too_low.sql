@@ -1,4 +1,5 @@
 -- The nursing subsidy is for the severely disabled: certificate grade 1 or 2. Paid for grade 3 or 4.
+-- @roles subsidy-payments, population-register, disability-certificates
 SELECT case_key, subject_type, subject_id, subject_name, 'grade_too_low' AS reason, months, amount,
        summary_prefix || 'grade_too_low' AS summary, evidence
 FROM xc_subsidy_judged_finding

@@ -1,5 +1,6 @@
 -- Either subsidy paid to an ID number that is not on the city's household register (or that
 -- could not be resolved to anyone): nobody can say whether the payee is entitled.
+-- @roles subsidy-payments, population-register
 SELECT
   'subsidy_unknown_person:' || coalesce(id, file || ':' || line) || ':' || subsidy_type AS case_key,
   'person' AS subject_type, coalesce(id, name) AS subject_id, name AS subject_name,

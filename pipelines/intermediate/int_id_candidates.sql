@@ -1,5 +1,7 @@
 -- For each invalid ID number seen in the period: the valid numbers of known persons that are
 -- one substituted character or two swapped adjacent characters away from it.
+-- @inputs int_id_observations, int_known_persons
+-- @test not_null: id, candidate, kind
 WITH invalid AS (
   SELECT DISTINCT id FROM int_id_observations
   WHERE problem IS NOT NULL AND regexp_full_match(id, '[0-9X]{18}')

@@ -4,6 +4,11 @@
 -- person are the ones the candidate number encodes. Everything else stays unresolved for a
 -- steward. Every decision keeps its evidence. A repair a steward rejected (in the console or
 -- the API) stays unlinked when the period is governed again, with the steward's reason.
+-- @inputs int_id_observations, int_id_candidates, steward_repair_rejections
+-- @test unique: connector, file, line, field
+-- @test accepted_values: status in repaired, unresolved, rejected
+-- @test expression: (status = 'repaired') = (repaired_id IS NOT NULL)
+-- @test relationships: repaired_id -> int_known_persons.id
 WITH judged AS (
   SELECT
     o.dataset, o.field, o.connector, o.department, o.batch_id, o.file, o.line, o.id, o.original, o.name, o.problem,

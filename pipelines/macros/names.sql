@@ -11,3 +11,7 @@ CREATE OR REPLACE MACRO dx_name_key(s) AS CASE
   )
   ELSE s
 END;
+
+-- A company name as evidence: a person's name key, with full-width brackets as half-width
+-- (departments type 包头市某某（集团）有限公司 both ways).
+CREATE OR REPLACE MACRO dx_company_name_key(s) AS replace(replace(dx_name_key(s), '（', '('), '）', ')');

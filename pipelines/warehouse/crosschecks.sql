@@ -22,3 +22,6 @@ CREATE TABLE IF NOT EXISTS crosscheck_runs (
   ran_at TIMESTAMP NOT NULL,
   millis BIGINT NOT NULL
 );
+
+-- Set when the rule did not run: a role it needs that no manifest supplied, named.
+ALTER TABLE crosscheck_runs ADD COLUMN IF NOT EXISTS error VARCHAR;

@@ -18,3 +18,4 @@ CREATE TABLE IF NOT EXISTS published_periods (
   population_view_sha256 VARCHAR NOT NULL,
   legal_entity_view_sha256 VARCHAR NOT NULL
 );
+

@@ -85,3 +85,25 @@ CREATE TABLE IF NOT EXISTS check_failures (
   value VARCHAR,
   detail VARCHAR
 );
+
+-- Each govern model's tests (declared in the model's header), per period: a failing
+-- error-level test holds the period back from publishing, like a failing check.
+CREATE TABLE IF NOT EXISTS model_test_results (
+  period VARCHAR NOT NULL,
+  model VARCHAR NOT NULL,
+  test VARCHAR NOT NULL,
+  severity VARCHAR NOT NULL,        -- error | warn
+  status VARCHAR NOT NULL,          -- pass | warn | error
+  failing_rows BIGINT NOT NULL
+);
+
+-- Who played which role when the period was governed (from the manifests), for the
+-- cross-checks: a rule needing a role nobody supplies is an error naming the rule.
+CREATE TABLE IF NOT EXISTS period_roles (
+  period VARCHAR NOT NULL,
+  role VARCHAR NOT NULL,
+  connector VARCHAR NOT NULL,
+  department VARCHAR NOT NULL,
+  department_kind VARCHAR NOT NULL,
+  schema_name VARCHAR NOT NULL
+);

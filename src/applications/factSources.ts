@@ -40,8 +40,8 @@ export function snapshotFactSources(connection: DuckDBConnection, period: string
       if (Number(exists.getRowObjectsJS()[0]!.n) === 0) throw new Error('the published snapshot has no property titles (published by an older version): publish the period again');
       const record = await oneJson(connection, `SELECT to_json(t)::VARCHAR AS j FROM property_title AS t WHERE certificate_number = ?`, certificate);
       if (!record) return undefined;
-      const { batch_id: batch, file, line, ...value } = record;
-      return { value, sourceOf: () => ({ register: 'property_title', period, department: 'real-estate', batch, file, line }) };
+      const { batch_id: batch, file, line, department, ...value } = record;
+      return { value, sourceOf: () => ({ register: 'property_title', period, department: department ?? null, batch, file, line }) };
     },
   };
 }

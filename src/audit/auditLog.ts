@@ -21,7 +21,10 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock, releaseLock } from './auditLock.js';
 import { entryProblem, GENESIS_HASH, parseRecordLine, sealedLine, sealRecordLine, type AuditEntry, type AuditRecord } from './auditRecord.js';
-import { linesBefore, readLastLine } from './lines.js';
+import { CheckpointMismatchError, Checkpointer, checkpointOptionsFromEnv, type CheckpointOptions } from './checkpointer.js';
+import { linesBefore, readLastLine, readLines } from './lines.js';
+import { hashesBetween } from './subjectIndexReader.js';
+import { SubjectIndexWriter } from './subjectIndexWriter.js';
 
 export const SYNC_INTERVAL_MS = 100;
 
@@ -40,7 +43,31 @@ export type Recorded = (error: Error | null) => void;
 
 interface Pending {
   line: string;
+  seq: number;
+  hash: string;
+  subjects: readonly string[];
   done: Recorded;
+}
+
+export interface AuditLogOptions {
+  /** Signed checkpoints (default: configured from the environment, see checkpointer.ts); false for none. */
+  checkpoints?: CheckpointOptions | false;
+  /** The per-subject index (default on, 2^20 buckets); false for none. */
+  index?: { bucketBits?: number } | false;
+}
+
+/** The hashes of a chain's records after `seq`, streamed from the file (used once, on opening after a crash). */
+async function hashesAfter(file: string, seq: number): Promise<string[]> {
+  const hashes: string[] = [];
+  try {
+    for await (const line of readLines(file)) {
+      const parsed = parseRecordLine(line.text);
+      if ('record' in parsed && parsed.record.seq > seq) hashes.push(parsed.record.hash);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return hashes;
 }
 
 interface Head {
@@ -92,6 +119,8 @@ export class AuditLog {
   private syncTimer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> = Promise.resolve();
   private counts = { appended: 0, writes: 0, syncs: 0 };
+  private checkpointer: Checkpointer | null = null;
+  private index: SubjectIndexWriter | null = null;
 
   private constructor(
     readonly file: string,
@@ -105,7 +134,7 @@ export class AuditLog {
   ) {}
 
   /** Open (or create) `dir/<chain>.log` for appending, holding `dir/<chain>.lock` until close. */
-  static async open(dir: string, chain: string): Promise<AuditLog> {
+  static async open(dir: string, chain: string, options: AuditLogOptions = {}): Promise<AuditLog> {
     checkChainName(chain);
     await mkdir(dir, { recursive: true });
     const lockPath = join(dir, `${chain}.lock`);
@@ -114,9 +143,22 @@ export class AuditLog {
     try {
       const file = join(dir, `${chain}.log`);
       const head = await readHead(file, chain);
-      const handle = await open(file, 'a');
+      const checkpoints = options.checkpoints ?? checkpointOptionsFromEnv(dir);
+      const index = options.index === false ? null : await SubjectIndexWriter.open(dir, chain, file, head.seq, options.index?.bucketBits);
+      // The leaves of records a crash left unsigned come from the index when it holds them.
+      const leavesAfter = async (seq: number) => (index && (await hashesBetween(dir, chain, seq + 1, head.seq))) || hashesAfter(file, seq);
+      let log: AuditLog | null = null;
+      const checkpointer = checkpoints === false ? null
+        : await Checkpointer.open(dir, chain, checkpoints, head, leavesAfter, (error) => log?.checkpointFailed(error)).catch(async (error: Error) => {
+          await index?.close();
+          throw error instanceof CheckpointMismatchError ? new AuditCorruptError(`${error.message}. Refusing to open it; run "dx audit verify".`) : error;
+        });
+      const handle = await open(file, 'a', 0o600);
       const size = (await handle.stat()).size;
-      return new AuditLog(file, chain, handle, lockPath, head.seq, head.hash, size);
+      log = new AuditLog(file, chain, handle, lockPath, head.seq, head.hash, size);
+      log.checkpointer = checkpointer;
+      log.index = index;
+      return log;
     } catch (error) {
       await releaseLock(lockPath);
       throw error;
@@ -139,7 +181,7 @@ export class AuditLog {
     if (refused) return Promise.reject(refused);
     const { record, line } = sealRecordLine(entry, this.chain, this.seq + 1, this.prevHash);
     this.advance(record.seq, record.hash);
-    return new Promise((resolve, reject) => this.enqueue(line, (error) => (error ? reject(error) : resolve(record))));
+    return new Promise((resolve, reject) => this.enqueue({ line, seq: record.seq, hash: record.hash, subjects: entry.subjects, done: (error) => (error ? reject(error) : resolve(record)) }));
   }
 
   /**
@@ -152,7 +194,7 @@ export class AuditLog {
     const seq = this.seq + 1;
     const { hash, line } = sealedLine(entry, this.chain, seq, this.prevHash);
     this.advance(seq, hash);
-    this.enqueue(line, done);
+    this.enqueue({ line, seq, hash, subjects: entry.subjects, done });
   }
 
   /** Why this entry cannot be taken now: the log failed or closed, or the entry is malformed. */
@@ -169,8 +211,8 @@ export class AuditLog {
     this.prevHash = hash;
   }
 
-  private enqueue(line: string, done: Recorded): void {
-    this.queue.push({ line, done });
+  private enqueue(pending: Pending): void {
+    this.queue.push(pending);
     if (!this.writing) {
       this.writing = true;
       // Start on the next microtask, so a burst of appends made in one tick goes out in one write.
@@ -190,12 +232,24 @@ export class AuditLog {
         await this.fail(error as Error, batch);
         break;
       }
+      const offset = this.size;
       this.size += bytes.length;
       this.counts.appended += batch.length;
       this.counts.writes++;
       this.unsynced = true;
       this.scheduleSync();
       for (const pending of batch) pending.done(null);
+      const last = batch[batch.length - 1]!;
+      this.checkpointer?.written(batch.map((p) => p.hash), { seq: last.seq, hash: last.hash });
+      // After the callers are told: the index follows the chain and is not on a request's path.
+      if (this.index) {
+        try {
+          await this.index.add(batch, offset);
+        } catch (error) {
+          await this.fail(error as Error, []);
+          break;
+        }
+      }
     }
     this.writing = false;
     for (const wake of this.idleWaiters.splice(0)) wake();
@@ -210,6 +264,11 @@ export class AuditLog {
       await this.handle.truncate(this.size).catch(() => undefined);
     }
     for (const pending of [...batch, ...this.queue.splice(0)]) pending.done(this.failure);
+  }
+
+  /** A checkpoint that cannot be written leaves the chain unsigned: stop recording, as for the chain itself. */
+  private checkpointFailed(error: Error): void {
+    void this.fail(error, []);
   }
 
   private scheduleSync(): void {
@@ -248,7 +307,9 @@ export class AuditLog {
       this.syncTimer = null;
       await this.syncing;
       await this.sync();
+      await this.checkpointer?.close(!this.failure);
     } finally {
+      await this.index?.close().catch(() => undefined);
       await this.handle.close().catch(() => undefined);
       await releaseLock(this.lockPath);
     }

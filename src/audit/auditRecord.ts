@@ -19,6 +19,9 @@ export interface AuditEntry {
   outcome: 'allowed' | 'denied' | 'error';
   status: number;                        // HTTP status
   reason?: string;                       // why denied / error
+  legalBasis?: string;                   // the legal basis the caller stated (X-Legal-Basis)
+  initiator?: string;                    // the officer who initiated the request (X-Initiator)
+  subjectsSent?: readonly string[];      // the subject IDs as sent, only when they differ from `subjects`
 }
 
 /** An entry as stored: placed in a chain at `seq`, linked to the record before it. */
@@ -93,7 +96,10 @@ function listJson(list: readonly string[]): string {
 export function sealedLine(entry: AuditEntry, chain: string, seq: number, prevHash: string): { hash: string; line: string } {
   const head = `{"action":${str(entry.action)},"chain":${str(chain)},"client":${str(entry.client)},"department":${str(entry.department)},"fields":${listJson(entry.fields)}`;
   const reason = entry.reason === undefined ? '' : `,"reason":${str(entry.reason)}`;
-  const tail = `,"outcome":${str(entry.outcome)},"prevHash":${str(prevHash)},"purpose":${str(entry.purpose)}${reason},"requestId":${str(entry.requestId)},"resource":${str(entry.resource)},"seq":${str(seq)},"status":${str(entry.status)},"subjects":${listJson(entry.subjects)},"time":${str(entry.time)}}`;
+  // Optional members in their sorted places: "initiator" and "legalBasis" after "hash", "subjectsSent" after "subjects".
+  const stated = (entry.initiator === undefined ? '' : `,"initiator":${str(entry.initiator)}`) + (entry.legalBasis === undefined ? '' : `,"legalBasis":${str(entry.legalBasis)}`);
+  const sent = entry.subjectsSent === undefined ? '' : `,"subjectsSent":${listJson(entry.subjectsSent)}`;
+  const tail = `${stated},"outcome":${str(entry.outcome)},"prevHash":${str(prevHash)},"purpose":${str(entry.purpose)}${reason},"requestId":${str(entry.requestId)},"resource":${str(entry.resource)},"seq":${str(seq)},"status":${str(entry.status)},"subjects":${listJson(entry.subjects)}${sent},"time":${str(entry.time)}}`;
   const hash = sha256hex(`${prevHash}\n${head}${tail}`);
   return { hash, line: `${head},"hash":"${hash}"${tail}\n` };
 }
@@ -115,6 +121,9 @@ export function sealRecordLine(entry: AuditEntry, chain: string, seq: number, pr
     outcome: entry.outcome,
     status: entry.status,
     ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+    ...(entry.legalBasis === undefined ? {} : { legalBasis: entry.legalBasis }),
+    ...(entry.initiator === undefined ? {} : { initiator: entry.initiator }),
+    ...(entry.subjectsSent === undefined ? {} : { subjectsSent: [...entry.subjectsSent] }),
     hash,
   };
   return { record, line };
@@ -142,6 +151,9 @@ const ENTRY_FIELDS: Array<[keyof AuditEntry, (v: unknown) => boolean, string]> =
   ['outcome', (v) => OUTCOMES.includes(v as AuditEntry['outcome']), `one of ${OUTCOMES.join(', ')}`],
   ['status', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599, 'an HTTP status'],
   ['reason', (v) => v === undefined || isString(v), 'a string when present'],
+  ['legalBasis', (v) => v === undefined || isString(v), 'a string when present'],
+  ['initiator', (v) => v === undefined || isString(v), 'a string when present'],
+  ['subjectsSent', (v) => v === undefined || isStringArray(v), 'a list of strings when present'],
 ];
 
 const RECORD_FIELDS: Array<[keyof AuditRecord, (v: unknown) => boolean, string]> = [

@@ -8,12 +8,15 @@ export interface Line {
   terminated: boolean;   // false for a last line the writer never finished
 }
 
-/** The lines of a file, one at a time. A final line without its newline is still given, marked unterminated. */
-export async function* readLines(file: string): AsyncGenerator<Line> {
+/**
+ * The lines of a file, one at a time, from byte `start` (a line's start; numbers count from there).
+ * A final line without its newline is still given, marked unterminated.
+ */
+export async function* readLines(file: string, start = 0): AsyncGenerator<Line> {
   let rest = '';
   let number = 0;
   // The stream decodes UTF-8 itself, so a character split across two chunks is not garbled.
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20, start })) {
     const parts = (rest + (chunk as string)).split('\n');
     rest = parts.pop()!;
     for (const text of parts) yield { number: ++number, text, terminated: true };

@@ -5,6 +5,7 @@
  */
 import { findingPeriods, readPeriodFindings, type Finding } from '../crosscheck/findings.js';
 import { renderTable } from '../report/textTable.js';
+import { spreadsheetCsv } from '../extracts/csvFormat.js';
 import type { CaseStatus } from './caseLifecycle.js';
 import type { CaseState, CaseStore } from './caseStore.js';
 
@@ -89,14 +90,9 @@ function cells(c: CaseView): Array<string | number | null> {
   return [c.caseId, c.rule, c.status, c.subjectId, c.subjectName, c.finding?.reason ?? null, c.periods.join(' '), c.finding?.amount ?? null, c.totalAmount, c.finding?.summary ?? null];
 }
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 export function renderCases(cases: CaseView[], format: 'json' | 'csv' | 'table'): string {
   if (format === 'json') return `${JSON.stringify(cases, null, 2)}\n`;
-  if (format === 'csv') return `${[COLUMNS.join(','), ...cases.map((c) => cells(c).map(csvCell).join(','))].join('\n')}\n`;
+  if (format === 'csv') return spreadsheetCsv(COLUMNS, cases.map(cells));
   const counts = new Map<string, number>();
   for (const c of cases) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
   const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'none';

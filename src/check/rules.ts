@@ -10,7 +10,7 @@ import type { Connector, RuleOverride } from '../connectors/manifest.js';
 import { ManifestError } from '../connectors/manifest.js';
 import type { CanonicalField } from '../schemas/canonicalSchemas.js';
 
-export type RuleKind = 'readable' | 'required' | 'format' | 'enum' | 'pattern' | 'range' | 'length' | 'unique' | 'reference' | 'drift' | 'freshness';
+export type RuleKind = 'readable' | 'required' | 'format' | 'enum' | 'pattern' | 'range' | 'length' | 'unique' | 'reference' | 'drift' | 'freshness' | 'delivery' | 'control' | 'filter';
 
 export interface RowRule {
   /** SQL over the canonical table: true for failing rows. */
@@ -74,8 +74,8 @@ function formatRule(field: CanonicalField, column: string): Rule | null {
   }
 }
 
-/** Rules the field's JSON Schema keywords imply. */
-function fieldRules(field: CanonicalField, key: string[]): Rule[] {
+/** Rules the field's JSON Schema keywords imply; `departmentPattern` is the manifest's layout of a department-defined field. */
+function fieldRules(field: CanonicalField, key: string[], departmentPattern?: string): Rule[] {
   const c = ident(field.name);
   const text = `CAST(${c} AS VARCHAR)`;
   const rules: Rule[] = [];
@@ -86,7 +86,8 @@ function fieldRules(field: CanonicalField, key: string[]): Rule[] {
       row: { failing: `${c} IS NULL`, value: 'NULL', detail: `'missing'` },
     });
   }
-  const format = formatRule(field, c);
+  // A department's declared layout replaces the national one of a department-defined field.
+  const format = departmentPattern ? null : formatRule(field, c);
   if (format) rules.push(format);
   if (field.enum) {
     rules.push({
@@ -95,11 +96,13 @@ function fieldRules(field: CanonicalField, key: string[]): Rule[] {
       row: { failing: `${c} IS NOT NULL AND ${text} NOT IN (${field.enum.map(str).join(', ')})`, value: text, detail: `'not an allowed value'` },
     });
   }
-  if (field.pattern) {
+  const pattern = departmentPattern ?? field.pattern;
+  if (pattern) {
+    const whose = departmentPattern ? ' (the department\'s layout)' : '';
     rules.push({
       id: `pattern:${field.name}`, kind: 'pattern', field: field.name, severity: 'error', warnAbove: 0, errorAbove: 0.05,
-      description: `${field.name} matches ${field.pattern}`,
-      row: { failing: `${c} IS NOT NULL AND NOT regexp_matches(${text}, ${str(field.pattern)})`, value: text, detail: str(`does not match ${field.pattern}`) },
+      description: `${field.name} matches ${pattern}${whose}`,
+      row: { failing: `${c} IS NOT NULL AND NOT regexp_matches(${text}, ${str(pattern)})`, value: text, detail: str(`does not match ${pattern}${whose}`) },
     });
   }
   if (field.minimum !== undefined || field.maximum !== undefined) {
@@ -132,7 +135,7 @@ export function rulesFor(connector: Connector, tableOf: (schemaName: string) => 
   ];
   for (const field of schema.fields) {
     if (!mapped.has(field.name)) continue;
-    rules.push(...fieldRules(field, schema.key));
+    rules.push(...fieldRules(field, schema.key, connector.readers.find((r) => r.field.name === field.name)?.derivation.pattern));
     if (field.references) {
       const table = tableOf(field.references.schema);
       if (table) {
@@ -146,6 +149,15 @@ export function rulesFor(connector: Connector, tableOf: (schemaName: string) => 
     }
   }
   rules.push({ id: `unique:${schema.key.join('+')}`, kind: 'unique', field: schema.key.join('+'), ...TOLERANT, description: `${schema.key.join(' + ')} is unique within the batch` });
+  if (!connector.delivery.allowEmpty) {
+    rules.push({ id: 'delivery', kind: 'delivery', ...STRONG, description: 'the delivery holds data rows (the manifest does not allow an empty one)' });
+  }
+  if (connector.delivery.control) {
+    rules.push({ id: 'control_totals', kind: 'control', ...STRONG, description: 'the totals the department declares (校核) match what arrived, exactly' });
+  }
+  if (connector.filter) {
+    rules.push({ id: 'filter', kind: 'filter', ...WEAK, errorAbove: 1, warnAbove: 0.999999, description: 'the row filter keeps some rows (a filter that leaves out every row is a warning)' });
+  }
   rules.push({ id: 'row_count_drift', kind: 'drift', severity: 'error', warnAbove: 0.05, errorAbove: 0.5, description: 'row count changed against the previous period by at most the threshold' });
   if (connector.freshness) {
     rules.push({

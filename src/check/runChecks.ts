@@ -6,6 +6,8 @@ import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api
 import type { Connector } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { rulesFor, ruleStatus, type Rule, type RuleStatus } from './rules.js';
+import { measureControlTotals, measureDelivery, measureFilter } from './deliveryRules.js';
+import { dropReferenceMonth } from '../connectors/referencePeriod.js';
 import { traced } from '../trace.js';
 
 export interface RuleResult {
@@ -25,6 +27,7 @@ interface BatchRow {
   rows_read: number;
   rows_loaded: number;
   rows_quarantined: number;
+  rows_filtered: number;
 }
 
 /** Last day of the period, e.g. 2026-11-30. */
@@ -95,15 +98,22 @@ async function measureReference(warehouse: Warehouse, table: string, rule: Rule,
   return { checked: batch.rows_loaded, failed };
 }
 
-async function measureDrift(warehouse: Warehouse, batch: BatchRow, period: string, connector: string): Promise<Measured & { ratio: number }> {
+/** The months a batch's rows describe, as its drop's reference period names them (e.g. "2026-10 (drop 2026-11)"). */
+function describedMonth(connector: Connector, period: string): string {
+  const month = dropReferenceMonth(connector.referencePeriod, period);
+  return month === period ? period : `${month} (drop ${period})`;
+}
+
+async function measureDrift(warehouse: Warehouse, connector: Connector, batch: BatchRow, period: string): Promise<Measured & { ratio: number }> {
+  // The previous batch of the same connector describes the month before (with the same lag), so batches compare as they are.
   const previous = await warehouse.one<{ period: string; rows_loaded: number }>(
     `SELECT period, rows_loaded FROM batches WHERE connector = ? AND period < ? ORDER BY period DESC LIMIT 1`,
-    [connector, period],
+    [connector.id, period],
   );
   if (!previous) return { checked: batch.rows_loaded, failed: 0, ratio: 0, message: 'no previous period to compare with' };
   const change = batch.rows_loaded - previous.rows_loaded;
   const ratio = previous.rows_loaded === 0 ? (batch.rows_loaded === 0 ? 0 : 1) : Math.abs(change) / previous.rows_loaded;
-  return { checked: batch.rows_loaded, failed: Math.abs(change), ratio, message: `${previous.rows_loaded} rows in ${previous.period}, ${batch.rows_loaded} now (${change >= 0 ? '+' : ''}${change})` };
+  return { checked: batch.rows_loaded, failed: Math.abs(change), ratio, message: `${previous.rows_loaded} rows for ${describedMonth(connector, previous.period)}, ${batch.rows_loaded} for ${describedMonth(connector, period)} (${change >= 0 ? '+' : ''}${change})` };
 }
 
 async function measureFreshness(warehouse: Warehouse, table: string, connector: Connector, batch: BatchRow, period: string): Promise<Measured & { ratio: number }> {
@@ -114,7 +124,8 @@ async function measureFreshness(warehouse: Warehouse, table: string, connector: 
        FROM ${ident(table)} WHERE _batch_id = ?)`,
     [batch.batch_id],
   );
-  const due = previousPeriod(period, fresh.maxLagMonths);
+  // A file that describes the month before its drop (月初归集) is fresh when it reaches that month.
+  const due = previousPeriod(dropReferenceMonth(connector.referencePeriod, period), fresh.maxLagMonths);
   const stale = !latest?.latest || latest.latest < due;
   return { checked: 1, failed: stale ? 1 : 0, ratio: stale ? 1 : 0, message: `latest ${fresh.field} is ${latest?.latest ?? 'absent'}; ${due} or later expected` };
 }
@@ -122,10 +133,13 @@ async function measureFreshness(warehouse: Warehouse, table: string, connector: 
 async function evaluate(warehouse: Warehouse, connector: Connector, rule: Rule, batch: BatchRow, period: string, rowFailures: Map<string, number>): Promise<Measured & { ratio?: number }> {
   const table = connector.schema.table;
   switch (rule.kind) {
-    case 'readable': return { checked: batch.rows_read, failed: batch.rows_quarantined };
+    case 'readable': return { checked: batch.rows_read - (batch.rows_filtered ?? 0), failed: batch.rows_quarantined };
+    case 'delivery': return measureDelivery(batch);
+    case 'control': return measureControlTotals(warehouse, batch.batch_id);
+    case 'filter': return measureFilter(connector, batch);
     case 'unique': return measureUnique(warehouse, table, rule, connector.schema.key, batch, period, connector.id);
     case 'reference': return measureReference(warehouse, table, rule, batch, period, connector.id);
-    case 'drift': return measureDrift(warehouse, batch, period, connector.id);
+    case 'drift': return measureDrift(warehouse, connector, batch, period);
     case 'freshness': return measureFreshness(warehouse, table, connector, batch, period);
     default: return { checked: batch.rows_loaded, failed: rowFailures.get(rule.id) ?? 0 };
   }
@@ -133,7 +147,7 @@ async function evaluate(warehouse: Warehouse, connector: Connector, rule: Rule, 
 
 /** Run the connector's rules over its batch for the period; replaces earlier results of that batch. */
 export async function checkBatch(warehouse: Warehouse, connector: Connector, period: string, rules: Rule[]): Promise<RuleResult[] | null> {
-  const batch = await warehouse.one<BatchRow>(`SELECT batch_id, rows_read, rows_loaded, rows_quarantined FROM batches WHERE period = ? AND connector = ?`, [period, connector.id]);
+  const batch = await warehouse.one<BatchRow>(`SELECT batch_id, rows_read, rows_loaded, rows_quarantined, coalesce(rows_filtered, 0) AS rows_filtered FROM batches WHERE period = ? AND connector = ?`, [period, connector.id]);
   if (!batch) return null;
   await warehouse.run(`DELETE FROM check_failures WHERE batch_id = ?`, [batch.batch_id]);
   await warehouse.run(`DELETE FROM check_results WHERE batch_id = ?`, [batch.batch_id]);

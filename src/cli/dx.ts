@@ -16,8 +16,10 @@ import { registerApplicationsCommand } from './commands/applications.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCasesCommands } from './commands/cases.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerConnectorsCommand } from './commands/connectors.js';
 import { registerCycleCommand } from './commands/cycle.js';
 import { registerFixturesCommand } from './commands/fixtures.js';
+import { registerLinkCommand } from './commands/link.js';
 import { registerPublishCommand } from './commands/publish.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -43,7 +45,9 @@ export function buildProgram(): Command {
   registerCasesCommands(program);
   registerCheckCommand(program);
   registerApplicationsCommand(program);
+  registerLinkCommand(program);
   registerConfigCommand(program);
+  registerConnectorsCommand(program);
   registerBackupCommands(program);
   return program;
 }
@@ -72,6 +76,9 @@ export function exitCodeOf(error: unknown): number {
 
 async function main(argv: string[]): Promise<void> {
   quietOnClosedPipe(process.stdout);
+  // The data folder holds the audit chains, the access store and snapshots of the whole population:
+  // every folder dx creates is 0700 and every file 0600, whichever code creates it.
+  process.umask(0o077);
   try {
     // The whole environment is validated before any command runs: a bad value is refused up front.
     config();

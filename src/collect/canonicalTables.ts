@@ -10,6 +10,8 @@ import type { Warehouse } from '../store/warehouse.js';
 export const LINEAGE_COLUMNS: ReadonlyArray<[string, string]> = [
   ['_batch_id', 'VARCHAR NOT NULL'],
   ['_period', 'VARCHAR NOT NULL'],
+  // The month the row describes (YYYY-MM): the drop's period, or as the manifest's referencePeriod says.
+  ['_reference_period', 'VARCHAR'],
   ['_connector', 'VARCHAR NOT NULL'],
   ['_department', 'VARCHAR NOT NULL'],
   ['_file', 'VARCHAR NOT NULL'],
@@ -32,7 +34,10 @@ export async function ensureCanonicalTable(warehouse: Warehouse, schema: Canonic
     (await warehouse.all<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = ?`, [schema.table])).map((r) => r.column_name),
   );
   for (const [name, type] of columns) {
-    if (!existing.has(name)) await warehouse.run(`ALTER TABLE ${ident(schema.table)} ADD COLUMN ${ident(name)} ${type.replace(' NOT NULL', '')}`);
+    if (existing.has(name)) continue;
+    await warehouse.run(`ALTER TABLE ${ident(schema.table)} ADD COLUMN ${ident(name)} ${type.replace(' NOT NULL', '')}`);
+    // Rows loaded before the reference period was recorded describe their drop's month.
+    if (name === '_reference_period') await warehouse.run(`UPDATE ${ident(schema.table)} SET _reference_period = _period`);
   }
 }
 

@@ -12,7 +12,8 @@ import type { Connector, ConnectorSet } from '../connectors/manifest.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { collectBatch, type BatchResult } from './collectBatch.js';
 import { matchSourceFiles } from './sourceFiles.js';
-import { stageSources, type StagedSource } from './stageSources.js';
+import { controlFilesOf } from './controlTotals.js';
+import { removeStaleStaged, stageSources, type StagedSource } from './stageSources.js';
 
 export type AttemptStatus = 'loaded' | 'failed' | 'missing';
 
@@ -44,7 +45,10 @@ interface Planned {
 }
 
 function plan(connector: Connector, period: string, dropDir: string): Planned {
-  return { connector, files: matchSourceFiles(dropDir, connector.source.glob, period) };
+  // A control file (校核) may match the data glob too: it is read as totals, never as rows.
+  const controls = new Set(controlFilesOf(connector, dropDir, period));
+  const files = matchSourceFiles(dropDir, connector.source.glob, period).filter((f) => !controls.has(f) && !f.endsWith('.control.json'));
+  return { connector, files };
 }
 
 /** Start staging a planned batch's files now (Node work that overlaps DuckDB's work on the batch before). */
@@ -93,6 +97,7 @@ async function recordBroken(warehouse: Warehouse, runId: string, period: string,
 export async function collectOneConnector(warehouse: Warehouse, set: ConnectorSet, connectorId: string, period: string, dropDir: string, runId: string): Promise<CollectAttempt> {
   assertPeriod(period);
   assertSourceFolder(dropDir, period);
+  await removeStaleStaged(warehouse.tempDir);
   const broken = set.broken.find((b) => b.id === connectorId);
   if (broken) return recordBroken(warehouse, runId, period, broken);
   const connector = set.connectors.find((c) => c.id === connectorId);
@@ -110,6 +115,7 @@ export interface CollectHooks {
 export async function collectPeriod(warehouse: Warehouse, set: ConnectorSet, period: string, dropDir: string, hooks: CollectHooks = {}): Promise<CollectOutcome> {
   assertPeriod(period);
   assertSourceFolder(dropDir, period);
+  await removeStaleStaged(warehouse.tempDir);
   const runId = hooks.runId ?? randomUUID();
   const concurrency = hooks.concurrency ?? config().DX_COLLECT_CONCURRENCY;
   const attempts: CollectAttempt[] = [];

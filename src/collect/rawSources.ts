@@ -6,6 +6,7 @@
  */
 import { quotedIdentifier as ident, quotedString as str } from '@duckdb/node-api';
 import type { Connector } from '../connectors/manifest.js';
+import { filterColumns } from '../connectors/rowFilter.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { splitCsvLine } from './csvLine.js';
 import type { StagedSource } from './stageSources.js';
@@ -41,22 +42,39 @@ export interface RawFile {
 
 /** The columns a connector reads from each row. */
 export function mappedColumns(connector: Connector): string[] {
-  const columns = new Set<string>();
-  for (const r of connector.readers) {
-    if (r.column) columns.add(r.column);
-    if (r.when) columns.add(r.when.column);
-  }
-  return [...columns];
+  return [...new Set([...connector.readers.flatMap((r) => r.columns), ...filterColumns(connector.filter)])];
 }
 
 
 function missingColumnsError(connector: Connector, file: string, found: string[], hint = ''): SourceFileError | null {
-  const missing = connector.readers.flatMap((r) =>
-    [r.column, r.when?.column].filter((c): c is string => c !== undefined && !found.includes(c)).map((c) => `"${c}" (for ${r.field.name})`),
-  );
+  const missing = [
+    ...connector.readers.flatMap((r) => r.columns.filter((c) => !found.includes(c)).map((c) => `"${c}" (for ${r.field.name})`)),
+    ...filterColumns(connector.filter).filter((c) => !found.includes(c)).map((c) => `"${c}" (for the filter)`),
+  ];
   if (missing.length === 0) return null;
   const unique = [...new Set(missing)];
   return new SourceFileError(file, `mapped column${unique.length > 1 ? 's' : ''} ${unique.join(', ')} not in the header; the header has: ${found.join(', ')}${hint}`, 1);
+}
+
+/** Staging has already set aside longer lines; the staged copy is UTF-8 (up to 1.5× GB18030's bytes) behind a line number. */
+const duckdbLineSize = (connector: Connector): number => 2 * connector.source.maxLineBytes + 64;
+
+const LIKELY_DELIMITERS = [',', ';', '\t', '|', '，'];
+const shownDelimiter = (d: string): string => (d === '\t' ? 'a tab' : `"${d}"`);
+
+/** When another delimiter splits the header into the mapped columns, say so. */
+export function delimiterHint(connector: Connector, headerLine: string): string {
+  const wanted = mappedColumns(connector);
+  const declared = connector.source.delimiter;
+  const found = (d: string) => splitCsvLine(headerLine, d, connector.source.quote).map((c) => c.trim());
+  const declaredHits = wanted.filter((c) => found(declared).includes(c)).length;
+  for (const d of LIKELY_DELIMITERS.filter((x) => x !== declared)) {
+    const cells = found(d);
+    if (cells.length > 1 && wanted.filter((c) => cells.includes(c)).length > declaredHits) {
+      return ` (the header splits into ${cells.length} cells at ${shownDelimiter(d)}, ${found(declared).length} at ${shownDelimiter(declared)}: is source.delimiter wrong?)`;
+    }
+  }
+  return '';
 }
 
 let tableCounter = 0;
@@ -76,7 +94,7 @@ export function readCsv(connector: Connector, source: StagedSource): RawFile {
   const staged = source.text!;
   const stagedPath = staged.stagedPath;
   const header = splitCsvLine(staged.headerLine!, delimiter, quote).map((cell) => cell.trim());
-  const problem = missingColumnsError(connector, file, header, staged.encodingHint ?? '');
+  const problem = missingColumnsError(connector, file, header, (staged.encodingHint ?? '') + delimiterHint(connector, staged.headerLine!));
   if (problem) throw problem;
   const positional = header.map((_, i) => `c${i}`);
   const columnTypes = [`'__line': 'BIGINT'`, ...positional.map((c) => `${str(c)}: 'VARCHAR'`)].join(', ');
@@ -84,7 +102,7 @@ export function readCsv(connector: Connector, source: StagedSource): RawFile {
   const fromSql = `read_csv(${str(stagedPath)}, header = true, auto_detect = false,
        delim = ${str(delimiter)}, quote = ${str(quote)}, escape = ${str(quote)}, new_line = '\\n', strict_mode = true,
        columns = {${columnTypes}}, store_rejects = true, rejects_table = ${str(rejectsTable)}, rejects_scan = ${str(rejectsTable + '_scan')},
-       max_line_size = 8388608)`;
+       max_line_size = ${duckdbLineSize(connector)})`;
   const indexOf = (name: string): number => header.indexOf(name);
   return {
     file,
@@ -118,7 +136,7 @@ export function readJsonLines(connector: Connector, source: StagedSource): RawFi
        SELECT __line, __json, __ok, json_extract_string(CASE WHEN __ok THEN __json END, [${paths.join(', ')}]) AS __values FROM (
          SELECT __line, __json, json_valid(__json) AND starts_with(ltrim(__json), '{') AS __ok
          FROM read_csv(${str(stagedPath)}, header = true, auto_detect = false, delim = ${str(JSONL_SEPARATOR)}, quote = '', escape = '',
-           new_line = '\\n', strict_mode = true, columns = {'__line': 'BIGINT', '__json': 'VARCHAR'}, max_line_size = 8388608,
+           new_line = '\\n', strict_mode = true, columns = {'__line': 'BIGINT', '__json': 'VARCHAR'}, max_line_size = ${duckdbLineSize(connector)},
            store_rejects = true, rejects_table = ${str(rejectsTable)}, rejects_scan = ${str(rejectsTable + '_scan')}))))`;
   return {
     file,

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connector } from '../connectors/manifest.js';
 import { traced } from '../trace.js';
@@ -41,7 +41,7 @@ async function stageOne(tempDir: string, connector: Connector, dropDir: string, 
   }
   const stagedPath = stagedPathFor(tempDir, file);
   try {
-    const text = await traced(`${file} stage`, () => stageTextFile({ path, displayName: file, stagedPath, format, encoding, delimiter, quote }));
+    const text = await traced(`${file} stage`, () => stageTextFile({ path, displayName: file, stagedPath, format, encoding, delimiter, quote, maxLineBytes: connector.source.maxLineBytes }));
     return { file, path, text };
   } catch (error) {
     await rm(stagedPath, { force: true });
@@ -63,4 +63,32 @@ export async function stageSources(tempDir: string, connector: Connector, dropDi
 
 export async function removeStaged(sources: StagedSource[]): Promise<void> {
   for (const source of sources) if (source.text) await rm(source.text.stagedPath, { force: true });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Staged copies left by a process that died mid-batch (killed, out of memory): a staged copy is
+ * named after its process, so one whose process is gone is nobody's and is removed.
+ */
+export async function removeStaleStaged(tempDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(tempDir);
+  } catch {
+    return [];
+  }
+  const stale = names.filter((name) => {
+    const m = /^staged-(\d+)-[0-9a-f]+\.csv$/.exec(name);
+    return m !== null && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
+  });
+  for (const name of stale) await rm(join(tempDir, name), { force: true });
+  return stale;
 }

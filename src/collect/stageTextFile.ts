@@ -135,7 +135,12 @@ export interface StageOptions {
   quote: string;
   /** Bytes read at a time; small values are for tests of lines split across reads. */
   chunkSize?: number;
+  /** A longer line is quarantined with its length, never held in memory whole. */
+  maxLineBytes?: number;
 }
+
+/** Bytes of an over-long line kept for the quarantine's raw text. */
+const LONG_LINE_PREFIX = 200;
 
 /**
  * Stage one csv or jsonl file. The staged copy is csv: `__line,<the original columns>` for csv,
@@ -153,15 +158,43 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
   let lineNumber = 0;
   let carry: Buffer = Buffer.alloc(0);
   let first = true;
+  const maxLineBytes = options.maxLineBytes ?? 1024 * 1024;
+  /** An over-long line being skipped: its start kept, its bytes counted up to its newline. */
+  let skipping: { prefix: Buffer; bytes: number } | null = null;
 
   // JSON Lines are staged unquoted behind a U+0001 separator, a character valid JSON never holds raw.
   const separator = format === 'jsonl' ? JSONL_SEPARATOR : delimiter;
   if (format === 'jsonl') writer.text(`__line${separator}__json`);
 
+  /** An over-long line: one reason with its length, and the first bytes for the steward to recognise it. */
+  const longLine = (prefix: Buffer, bytes: number): void => {
+    lineNumber++;
+    if (format === 'csv' && result.headerLine === undefined) {
+      throw new SourceFileError(displayName, `the header line is ${bytes.toLocaleString('en-US')} bytes long, over the ${maxLineBytes.toLocaleString('en-US')} a line may hold (source.maxLineBytes): is this a ${format} file with line breaks?`, lineNumber);
+    }
+    result.rowsRead++;
+    const start = sourceIsUtf8 ? prefix.toString('utf8') : iconv.decode(prefix, options.encoding);
+    result.early.push({
+      line: lineNumber, stage: 'parse',
+      reason: `the line is ${bytes.toLocaleString('en-US')} bytes long, over the ${maxLineBytes.toLocaleString('en-US')} a line may hold (source.maxLineBytes); it was not read`,
+      raw: `${start.replace(/\uFFFD+$/, '')}…`,
+    });
+  };
+
+  /** The unfinished line is over-long: keep its start and count the rest up to its newline. */
+  const startSkipping = (start: Buffer, bytes: number): void => {
+    skipping = { prefix: Buffer.from(start.subarray(0, LONG_LINE_PREFIX)), bytes };
+    carry = Buffer.alloc(0);
+  };
+
   /** One physical line; `decodable` says whether `bytes` holds it as valid UTF-8; `quotes` counts its quote characters. */
   const handleLine = (bytes: Buffer, start: number, end: number, decodable: boolean, quotes: number): void => {
-    lineNumber++;
     if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
+    if (end - start > maxLineBytes) {
+      longLine(bytes.subarray(start, start + LONG_LINE_PREFIX), end - start);
+      return;
+    }
+    lineNumber++;
     if (end === start) {
       result.blankLines++;
       return;
@@ -178,6 +211,11 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
     if (!decodable) {
       const lossy = options.encoding.startsWith('utf-8') ? bytes.toString('utf8', start, end) : iconv.decode(bytes.subarray(start, end), options.encoding);
       result.early.push({ line: lineNumber, stage: 'decode', reason: `undecodable bytes: not valid ${options.encoding}`, raw: lossy });
+      return;
+    }
+    if (loneCarriageReturns && bytes.subarray(start, end).includes(CARRIAGE_RETURN)) {
+      // DuckDB's reader stops at a lone \r with \n line ends: the line is set aside, the file read.
+      result.early.push({ line: lineNumber, stage: 'parse', reason: 'a carriage return (\\r) inside the line: a line break within a value?', raw: bytes.toString('utf8', start, end).replaceAll('\r', '\\r') });
       return;
     }
     if (format === 'csv' && quotes % 2 === 1) {
@@ -201,8 +239,12 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
     }
   };
 
+  /** Set while a block holds a \r that does not end a line: its lines are then checked one by one. */
+  let loneCarriageReturns = false;
+
   /** Lines of valid UTF-8, their quotes counted from one scan of the whole block. */
   const handleUtf8Lines = (utf8: Buffer): void => {
+    loneCarriageReturns = hasLoneCarriageReturn(utf8);
     // JSON Lines need no quote count (a JSON value never spans lines), and their many quotes make it dear.
     if (format !== 'csv') {
       eachLine(utf8, (start, end) => handleLine(utf8, start, end, true, 0));
@@ -250,16 +292,30 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
       hash.update(chunk);
       result.bytes += chunk.length;
       let data = chunk;
-      if (!first && carry.length > 0) {
-        // The line split across reads is completed on its own, so the chunk is not copied whole.
-        const firstNewline = chunk.indexOf(NEWLINE);
-        if (firstNewline === -1) {
-          carry = Buffer.concat([carry, chunk]);
+      if (skipping) {
+        const newline = chunk.indexOf(NEWLINE);
+        const long: { prefix: Buffer; bytes: number } = skipping;
+        if (newline === -1) {
+          long.bytes += chunk.length;
           continue;
         }
-        handleBlock(Buffer.concat([carry, chunk.subarray(0, firstNewline)]));
+        long.bytes += newline > 0 && chunk[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
+        longLine(long.prefix, long.bytes);
+        skipping = null;
+        data = chunk.subarray(newline + 1);
+        if (data.length === 0) continue;
+      }
+      if (!first && carry.length > 0) {
+        // The line split across reads is completed on its own, so the chunk is not copied whole.
+        const firstNewline = data.indexOf(NEWLINE);
+        if (firstNewline === -1) {
+          if (carry.length + data.length > maxLineBytes) startSkipping(carry.length >= LONG_LINE_PREFIX ? carry : Buffer.concat([carry, data]), carry.length + data.length);
+          else carry = Buffer.concat([carry, data]);
+          continue;
+        }
+        handleBlock(Buffer.concat([carry, data.subarray(0, firstNewline)]));
         carry = Buffer.alloc(0);
-        data = chunk.subarray(firstNewline + 1);
+        data = data.subarray(firstNewline + 1);
       } else if (carry.length > 0) {
         data = Buffer.concat([carry, chunk]);
       }
@@ -275,13 +331,17 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
       }
       const lastNewline = data.lastIndexOf(NEWLINE);
       if (lastNewline === -1) {
-        carry = Buffer.from(data);
+        if (data.length > maxLineBytes) startSkipping(data, data.length);
+        else carry = Buffer.from(data);
         continue;
       }
       handleBlock(data.subarray(0, lastNewline));
-      carry = Buffer.from(data.subarray(lastNewline + 1));
+      const rest = data.subarray(lastNewline + 1);
+      if (rest.length > maxLineBytes) startSkipping(rest, rest.length);
+      else carry = Buffer.from(rest);
       await writer.flush();
     }
+    if (skipping) longLine((skipping as { prefix: Buffer }).prefix, (skipping as { bytes: number }).bytes);
     // The last block is followed by a newline only if the file ends with one.
     if (first && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf) carry = carry.subarray(3);
     if (carry.length > 0) handleBlock(carry);
@@ -295,6 +355,14 @@ export async function stageTextFile(options: StageOptions): Promise<StagedTextFi
   if (result.bytes === 0) throw new SourceFileError(displayName, 'the file is empty (0 bytes); expected at least a header line');
   if (format === 'csv' && result.headerLine === undefined) throw new SourceFileError(displayName, 'the file has no header line (only blank lines)');
   return result;
+}
+
+/** Whether a block of lines holds a \r not followed by its line's \n (one native search per \r). */
+function hasLoneCarriageReturn(block: Buffer): boolean {
+  for (let at = block.indexOf(CARRIAGE_RETURN); at !== -1; at = block.indexOf(CARRIAGE_RETURN, at + 1)) {
+    if (at + 1 < block.length && block[at + 1] !== NEWLINE) return true;
+  }
+  return false;
 }
 
 /** A guess at the real encoding, for an error message a department can act on. */

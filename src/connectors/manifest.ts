@@ -4,11 +4,14 @@
  * canonical schema it maps to, and resolves how each field is read.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { CONNECTORS_DIR, PROJECT_ROOT, SCHEMAS_DIR } from '../paths.js';
 import { loadCanonicalSchemas, type CanonicalField, type CanonicalSchema } from '../schemas/canonicalSchemas.js';
 import { parseKindFor, strptimeFormats, type ParseKind } from './parseKinds.js';
+import { derivationColumns, resolveDerivation, type Derivation, type DerivationDeclaration } from './fieldDerivation.js';
+import { resolveRowFilter, type RowFilter, type RowFilterDeclaration } from './rowFilter.js';
+import { resolveReferencePeriod, type ReferencePeriod, type ReferencePeriodDeclaration } from './referencePeriod.js';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'gb18030' | 'gbk';
 export type SourceFormat = 'csv' | 'jsonl' | 'parquet';
@@ -20,7 +23,7 @@ export interface RuleOverride {
   errorAbove?: number;
 }
 
-export interface ManifestFieldMapping {
+export interface ManifestFieldMapping extends DerivationDeclaration {
   column?: string;
   value?: string;
   parse?: ParseKind;
@@ -38,10 +41,22 @@ export interface Manifest {
   schema: string;
   updateCycle?: string;
   due?: { dayOfMonth: number };
-  source: { glob: string; format: SourceFormat; encoding?: Encoding; delimiter?: string; quote?: string };
+  source: { glob: string; format: SourceFormat; encoding?: Encoding; delimiter?: string; quote?: string; maxLineBytes?: number };
+  nullTokens?: string[];
+  filter?: RowFilterDeclaration;
+  referencePeriod?: ReferencePeriodDeclaration;
+  delivery?: { allowEmpty?: boolean; control?: ControlDeclaration };
   fields: Record<string, ManifestFieldMapping>;
   checks?: Record<string, RuleOverride>;
   freshness?: { field: string; maxLagMonths?: number };
+}
+
+/** The department's declared totals (校核) and where they are. */
+export interface ControlDeclaration {
+  glob?: string;
+  rows?: string;
+  sums?: Record<string, string>;
+  required?: boolean;
 }
 
 /** How one canonical field is filled from a department's row. */
@@ -52,6 +67,11 @@ export interface FieldReader {
   parse: ParseKind;
   /** strptime layouts for date and month fields. */
   formats: string[];
+  /** The manifest's names of those layouts (YYYYMMDD, ...), for reasons a steward reads. */
+  layouts: string[];
+  /** Every department column the field reads (its column, a template's, a hash's, when's). */
+  columns: string[];
+  derivation: Derivation;
   codes?: Record<string, string>;
   when?: { column: string; equals: string[] };
 }
@@ -64,8 +84,11 @@ export interface Connector {
   department: string;
   dataset: string;
   schema: CanonicalSchema;
-  source: { glob: string; format: SourceFormat; encoding: Encoding; delimiter: string; quote: string };
+  source: { glob: string; format: SourceFormat; encoding: Encoding; delimiter: string; quote: string; maxLineBytes: number };
   readers: FieldReader[];
+  filter?: RowFilter;
+  referencePeriod: ReferencePeriod;
+  delivery: { allowEmpty: boolean; control?: ControlDeclaration };
   checks: Record<string, RuleOverride>;
   freshness?: { field: string; maxLagMonths: number };
   dueDay?: number;
@@ -89,14 +112,27 @@ function manifestValidator(): ReturnType<Ajv2020['compile']> {
   return validateManifestJson;
 }
 
+const FIELD_CONSTRUCTS = 'column, value, template, surrogate, parse, formats, codes, when, nullTokens, clean, slice, extract, lookup, pattern';
+
 function describeAjvError(error: ErrorObject): string {
   const where = error.instancePath || '(top level)';
-  if (error.keyword === 'additionalProperties') return `${where}: unknown property "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === 'additionalProperties') {
+    const known = /^\/fields\/[^/]+$/.test(where) ? ` (a field takes: ${FIELD_CONSTRUCTS})` : '';
+    return `${where}: unknown property "${String(error.params.additionalProperty)}"${known}`;
+  }
+  if (error.keyword === 'oneOf' && /^\/fields\/[^/]+$/.test(where)) return `${where}: give exactly one of column, value, template or surrogate`;
   if (error.keyword === 'enum') return `${where}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
   return `${where}: ${error.message ?? error.keyword}`;
 }
 
-function resolveReader(name: string, mapping: ManifestFieldMapping, field: CanonicalField, problems: string[]): FieldReader {
+/** One line per problem: the branches of a failed oneOf are summed up by the oneOf itself. */
+function describeAjvErrors(errors: ErrorObject[]): string[] {
+  const oneOfAt = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const kept = errors.filter((e) => !(oneOfAt.has(e.instancePath) && e.keyword !== 'oneOf' && e.keyword !== 'additionalProperties' && e.schemaPath.includes('/oneOf/')));
+  return [...new Set(kept.map(describeAjvError))];
+}
+
+function resolveReader(name: string, mapping: ManifestFieldMapping, field: CanonicalField, manifest: Manifest, baseDir: string | undefined, problems: string[]): FieldReader {
   const parse = mapping.parse ?? parseKindFor(field, mapping);
   const formats = strptimeFormats(parse, mapping.formats);
   if (mapping.formats && parse !== 'date' && parse !== 'month') problems.push(`/fields/${name}: "formats" applies to date and month fields only`);
@@ -111,21 +147,30 @@ function resolveReader(name: string, mapping: ManifestFieldMapping, field: Canon
     problems.push(`/fields/${name}/value: "${mapping.value}" is not one of ${field.enum.join(', ')}`);
   }
   const codes = mapping.codes && field.enum ? { ...Object.fromEntries(field.enum.map((c) => [c, c])), ...mapping.codes } : mapping.codes;
+  const derivation = resolveDerivation(name, mapping, field, manifest.nullTokens, baseDir, problems);
+  if (mapping.value !== undefined && (mapping.clean || mapping.slice || mapping.extract || mapping.lookup || mapping.nullTokens)) {
+    problems.push(`/fields/${name}: a constant "value" takes no clean, slice, extract, lookup or nullTokens`);
+  }
+  const columns = [...new Set([mapping.column, ...derivationColumns(derivation), mapping.when?.column].filter((c): c is string => c !== undefined))];
   return {
     field,
     column: mapping.column,
     value: mapping.value,
     parse,
     formats,
+    layouts: mapping.formats ?? [],
+    columns,
+    derivation,
     codes,
     when: mapping.when ? { column: mapping.when.column, equals: [mapping.when.equals].flat() } : undefined,
   };
 }
 
 /** Validate a parsed manifest; `manifestFile` names it in every error. */
-export function connectorFromManifest(json: unknown, manifestFile: string, schemas = loadCanonicalSchemas()): Connector {
+/** `baseDir` is the manifest's folder, where its lookup files are. */
+export function connectorFromManifest(json: unknown, manifestFile: string, schemas = loadCanonicalSchemas(), baseDir?: string): Connector {
   const validate = manifestValidator();
-  if (!validate(json)) throw new ManifestError(manifestFile, (validate.errors ?? []).map(describeAjvError));
+  if (!validate(json)) throw new ManifestError(manifestFile, describeAjvErrors(validate.errors ?? []));
   const manifest = json as Manifest;
   const problems: string[] = [];
   const schema = schemas.get(manifest.schema);
@@ -137,7 +182,7 @@ export function connectorFromManifest(json: unknown, manifestFile: string, schem
       problems.push(`/fields/${name}: "${manifest.schema}" has no field "${name}"`);
       continue;
     }
-    readers.push(resolveReader(name, mapping, field, problems));
+    readers.push(resolveReader(name, mapping, field, manifest, baseDir, problems));
   }
   for (const field of schema.fields) {
     if (field.required && !manifest.fields[field.name]) problems.push(`/fields: required field "${field.name}" of "${manifest.schema}" is not mapped`);
@@ -147,6 +192,12 @@ export function connectorFromManifest(json: unknown, manifestFile: string, schem
     if (!f || (f.format !== 'date' && f.format !== 'year-month')) problems.push(`/freshness/field: "${manifest.freshness.field}" is not a date or month field of "${manifest.schema}"`);
   }
   if (manifest.source.format === 'parquet' && manifest.source.encoding) problems.push('/source/encoding: parquet files carry their own encoding');
+  const filter = resolveRowFilter(manifest.filter, problems);
+  const referencePeriod = resolveReferencePeriod(manifest.referencePeriod, schema, new Set(readers.map((r) => r.field.name)), problems);
+  for (const [sumField] of Object.entries(manifest.delivery?.control?.sums ?? {})) {
+    const f = readers.find((r) => r.field.name === sumField)?.field;
+    if (!f || f.type !== 'number') problems.push(`/delivery/control/sums/${sumField}: not a mapped amount field of "${manifest.schema}"`);
+  }
   if (problems.length > 0) throw new ManifestError(manifestFile, problems);
   const freshnessField = manifest.freshness?.field ?? schema.fields.find((f) => f.freshness)?.name;
   return {
@@ -162,8 +213,12 @@ export function connectorFromManifest(json: unknown, manifestFile: string, schem
       encoding: manifest.source.encoding ?? 'utf-8',
       delimiter: manifest.source.delimiter ?? ',',
       quote: manifest.source.quote ?? '"',
+      maxLineBytes: manifest.source.maxLineBytes ?? 1024 * 1024,
     },
     readers,
+    filter,
+    referencePeriod,
+    delivery: { allowEmpty: manifest.delivery?.allowEmpty ?? false, control: manifest.delivery?.control },
     checks: manifest.checks ?? {},
     freshness: freshnessField ? { field: freshnessField, maxLagMonths: manifest.freshness?.maxLagMonths ?? 0 } : undefined,
     dueDay: manifest.due?.dayOfMonth,
@@ -178,7 +233,7 @@ export function loadConnector(path: string): Connector {
   } catch (error) {
     throw new ManifestError(shown, [`not valid JSON: ${(error as Error).message}`]);
   }
-  return connectorFromManifest(json, shown);
+  return connectorFromManifest(json, shown, undefined, dirname(path));
 }
 
 function manifestFiles(dir: string): string[] {

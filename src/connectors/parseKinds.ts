@@ -9,11 +9,18 @@ const DATE_LAYOUTS: Record<string, string> = {
   'YYYY-MM-DD': '%Y-%m-%d',
   'YYYY/M/D': '%Y/%m/%d',
   'YYYY年M月D日': '%Y年%m月%d日',
+  'YYYY.M.D': '%Y.%m.%d',
+  // Systems that export a date column as a timestamp: the time is read and dropped.
+  'YYYY-MM-DD HH:MM:SS': '%Y-%m-%d %H:%M:%S',
+  'YYYY/M/D H:MM:SS': '%Y/%m/%d %H:%M:%S',
+  YYYYMMDDHHMMSS: '%Y%m%d%H%M%S',
 };
 const MONTH_LAYOUTS: Record<string, string> = {
   'YYYY-MM': '%Y-%m',
   YYYYMM: '%Y%m',
   'YYYY年M月': '%Y年%m月',
+  'YYYY.MM': '%Y.%m',
+  'YYYY/MM': '%Y/%m',
 };
 
 /** The parse kind a canonical field implies when the manifest does not name one. */

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { PROJECT_ROOT } from '../paths.js';
+import { HttpError } from '../plugins/httpErrors.js';
 
 export const CONSOLE_DIR = join(PROJECT_ROOT, 'console');
 
@@ -62,7 +63,7 @@ export const consoleRoutes: FastifyPluginAsync<{ dir?: string }> = async (fastif
   }, async (request, reply) => {
     // Only names from the map are served: no path is ever joined from the request.
     const asset = assets.get(request.params['*']);
-    if (!asset) return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('not found');
+    if (!asset) throw new HttpError(404, 'not_found', 'no such file in the console');
     return send(reply, asset);
   });
 };

@@ -7,6 +7,7 @@ import { quotedIdentifier as ident } from '@duckdb/node-api';
 import { CaseStore } from '../cases/caseStore.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { readPipelineSql } from '../store/warehouse.js';
+import { RoleError, requireRoles } from '../govern/roles.js';
 import { crossCheckModels, crossCheckRules } from './crossCheckRules.js';
 import { writePeriodFindings, type Finding } from './findings.js';
 
@@ -17,7 +18,8 @@ export interface CrossCheckProgress {
 
 export interface CrossCheckResult {
   period: string;
-  rules: Array<CrossCheckProgress & { millis: number }>;
+  /** `error`: the rule did not run, e.g. a role it needs that no manifest supplied. */
+  rules: Array<CrossCheckProgress & { millis: number; error?: string }>;
   findings: number;
   casesOpened: number;
   findingsFile: string;
@@ -34,6 +36,24 @@ async function requireGoverned(warehouse: Warehouse, period: string): Promise<vo
   const missing = await warehouse.one<{ n: number }>(
     `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name IN ('death_evidence', 'pension_payments', 'subsidy_payments', 'penalties')`);
   if ((missing?.n ?? 0) < 4) throw new Error(`period ${period} was governed by an older version; govern it again (dx cycle --period ${period})`);
+}
+
+/** Who played which role when the period was governed. */
+async function periodRoles(warehouse: Warehouse, period: string): Promise<Array<{ role: string }>> {
+  const roles = await warehouse.all<{ role: string }>(`SELECT role FROM period_roles WHERE period = ?`, [period]);
+  if (roles.length === 0) throw new Error(`period ${period} was governed by an older version (no roles recorded); govern it again (dx cycle --period ${period})`);
+  return roles;
+}
+
+/** Why a rule cannot run for the period, or undefined. */
+function unmetRoles(rule: { file: string; roles: string[] }, players: Array<{ role: string }>): string | undefined {
+  try {
+    requireRoles(rule.file, rule.roles, players);
+    return undefined;
+  } catch (error) {
+    if (error instanceof RoleError) return error.message;
+    throw error;
+  }
 }
 
 interface FindingRow {
@@ -57,6 +77,7 @@ export async function crossCheckPeriod(
 ): Promise<CrossCheckResult> {
   for (const statement of readPipelineSql('warehouse/crosschecks.sql')) await warehouse.run(statement);
   await requireGoverned(warehouse, period);
+  const players = await periodRoles(warehouse, period);
   const params = { period };
   for (const model of crossCheckModels()) {
     await warehouse.run(`CREATE OR REPLACE TEMP TABLE ${ident(model.name)} AS ${model.sql}`, paramsFor(model.sql, params));
@@ -66,13 +87,20 @@ export async function crossCheckPeriod(
     await warehouse.run(`DELETE FROM crosscheck_findings WHERE period = ?`, [period]);
     await warehouse.run(`DELETE FROM crosscheck_runs WHERE period = ?`, [period]);
     for (const rule of crossCheckRules()) {
+      const error = unmetRoles(rule, players);
+      if (error) {
+        await warehouse.run(`INSERT INTO crosscheck_runs (period, rule, findings, ran_at, millis, error) VALUES (?, ?, 0, now(), 0, ?)`, [period, rule.name, error]);
+        rules.push({ rule: rule.name, findings: 0, millis: 0, error });
+        options.onProgress?.({ rule: rule.name, findings: 0 });
+        continue;
+      }
       const started = Date.now();
       const findings = await warehouse.change(
         `INSERT INTO crosscheck_findings BY NAME
          SELECT CAST($period AS VARCHAR) AS period, CAST($rule AS VARCHAR) AS rule, 'C' || substr(sha256(f.case_key), 1, 12) AS case_id, f.*
          FROM (${rule.sql}) AS f`, { ...paramsFor(rule.sql, params), period, rule: rule.name });
       const millis = Date.now() - started;
-      await warehouse.run(`INSERT INTO crosscheck_runs VALUES (?, ?, ?, now(), ?)`, [period, rule.name, findings, millis]);
+      await warehouse.run(`INSERT INTO crosscheck_runs (period, rule, findings, ran_at, millis) VALUES (?, ?, ?, now(), ?)`, [period, rule.name, findings, millis]);
       rules.push({ rule: rule.name, findings, millis });
       options.onProgress?.({ rule: rule.name, findings });
     }

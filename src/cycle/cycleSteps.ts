@@ -15,6 +15,7 @@ import { publishPeriod, PublishRefusedError, type Publication } from '../govern/
 import { loadCatalog } from '../share/catalog.js';
 import { exportStewardReport } from '../report/stewardReport.js';
 import { listSubscriptions, type Subscription } from '../notify/subscriptions.js';
+import { stepRetryPolicy, type RetryPolicy } from '../notify/retryPolicy.js';
 import { deliverPublication, type PublishedPeriod } from '../notify/publicationWebhook.js';
 import type { Warehouse } from '../store/warehouse.js';
 import { formatCount } from '../numberFormat.js';
@@ -32,6 +33,11 @@ export interface StepInput {
 }
 
 export type PublishOutcome = { published: PublishedPeriod } | { refused: string[] };
+
+/** Every connector id, the broken manifests' too. */
+export function connectorIdsOf(set: ConnectorSet): string[] {
+  return [...set.connectors.map((c) => c.id), ...set.broken.map((b) => b.id)];
+}
 
 export function collectStepName(connectorId: string): string {
   return `collect:${connectorId}`;
@@ -67,7 +73,7 @@ export async function checkStep(warehouse: Warehouse, input: StepInput, progress
 }
 
 export async function governStep(warehouse: Warehouse, input: StepInput): Promise<GovernResult> {
-  return governPeriod(warehouse, input.period);
+  return governPeriod(warehouse, input.period, input.set);
 }
 
 /** The analysts' cross-checks over the governed period: findings, and cases kept across periods. */
@@ -115,4 +121,33 @@ export function subscribersToNotify(input: StepInput, outcome: PublishOutcome | 
 
 export function notifySubscriber(input: StepInput, subscription: Subscription, published: PublishedPeriod): Promise<void> {
   return deliverPublication(input.dataDir, subscription, published);
+}
+
+/**
+ * A step of the cycle that works on the warehouse as a whole: what it runs, the sentence its
+ * outcome is recorded as, and how a failed attempt is retried on the queue (in-process, each
+ * runs once). The in-process run (runCycle.ts) and the queue's workers (schedule/cycleWorker.ts)
+ * both run this table; collect (one job per connector) and notify (one delivery per subscriber)
+ * fan out and are run beside it.
+ */
+export interface WarehouseStep<T = unknown> {
+  name: Exclude<CycleStep, 'collect' | 'notify'>;
+  run: (warehouse: Warehouse, input: StepInput, progress: ProgressReporter) => Promise<T>;
+  describe: (value: T) => string;
+  retry: () => RetryPolicy;
+}
+
+const warehouseStep = <T>(step: WarehouseStep<T>): WarehouseStep => step as unknown as WarehouseStep;
+
+/** The warehouse steps in the order they run, between collect and notify. */
+export const WAREHOUSE_STEPS: readonly WarehouseStep[] = [
+  warehouseStep({ name: 'check', run: checkStep, describe: (detail: string) => detail, retry: stepRetryPolicy }),
+  warehouseStep({ name: 'govern', run: governStep, describe: (g: GovernResult) => `${g.persons} persons, ${g.entities} entities`, retry: stepRetryPolicy }),
+  warehouseStep({ name: 'crosscheck', run: crossCheckStep, describe: describeCrossCheck, retry: stepRetryPolicy }),
+  warehouseStep({ name: 'publish', run: (warehouse, input) => publishStep(warehouse, input, connectorIdsOf(input.set)), describe: describePublish, retry: stepRetryPolicy }),
+];
+
+/** How a step's job is retried on the queue: the table's policy, the step policy for collect and notify. */
+export function retryPolicyOf(step: string): RetryPolicy {
+  return WAREHOUSE_STEPS.find((s) => s.name === step)?.retry() ?? stepRetryPolicy();
 }

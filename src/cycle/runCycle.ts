@@ -13,8 +13,8 @@ import type { Warehouse } from '../store/warehouse.js';
 import { withRetries, webhookRetryPolicy } from '../notify/retryPolicy.js';
 import { cycleLockFile, dueDateOf, finishRunRecord, startRunRecord, updateStepRecord } from './cycleStatus.js';
 import {
-  CYCLE_STEPS, checkStep, collectStepName, crossCheckStep, describeAttempt, describeCrossCheck, describePublish, governStep, notifySubscriber, publishStep,
-  runStepNames, subscribersToNotify, type CycleStep, type PublishOutcome, type StepInput,
+  CYCLE_STEPS, collectStepName, connectorIdsOf, describeAttempt, describePublish, notifySubscriber,
+  runStepNames, subscribersToNotify, WAREHOUSE_STEPS, type CycleStep, type PublishOutcome, type StepInput,
 } from './cycleSteps.js';
 import { trackStep, type ProgressReporter } from './trackStep.js';
 
@@ -43,10 +43,7 @@ export interface CycleResult {
 
 export class CycleAlreadyRunningError extends Error {}
 
-/** Every connector id, the broken manifests' too. */
-export function connectorIdsOf(set: ConnectorSet): string[] {
-  return [...set.connectors.map((c) => c.id), ...set.broken.map((b) => b.id)];
-}
+export { connectorIdsOf } from './cycleSteps.js';
 
 export function expectedConnectors(set: ConnectorSet, period: string): { id: string; dueDate?: string }[] {
   return [
@@ -75,7 +72,7 @@ export async function runCycle(warehouse: Warehouse, set: ConnectorSet, options:
     startedAt: new Date().toISOString(), connectors: expectedConnectors(set, options.period), steps: runStepNames(ids, until),
   });
   try {
-    const result = await runSteps(warehouse, input, steps, ids, options);
+    const result = await runSteps(warehouse, input, steps, options);
     const outcome = !result.publication ? `stopped after ${until}` : describePublish(result.publication);
     finishRunRecord(dataDir, options.period, input.runId, 'completed', outcome);
     return result;
@@ -87,7 +84,7 @@ export async function runCycle(warehouse: Warehouse, set: ConnectorSet, options:
   }
 }
 
-async function runSteps(warehouse: Warehouse, input: StepInput, steps: CycleStep[], ids: string[], options: CycleOptions): Promise<CycleResult> {
+async function runSteps(warehouse: Warehouse, input: StepInput, steps: CycleStep[], options: CycleOptions): Promise<CycleResult> {
   const { dataDir, period } = input;
   const tracked = <T>(step: CycleStep, work: (progress: ProgressReporter) => Promise<T>, report: (value: T) => string) => {
     options.onStep?.(step, 'start');
@@ -113,13 +110,14 @@ async function runSteps(warehouse: Warehouse, input: StepInput, steps: CycleStep
   });
   const loaded = collect.attempts.filter((a) => a.status === 'loaded').length;
   options.onStep?.('collect', 'end', `${loaded} of ${collect.attempts.length} batches loaded`);
-  const result: CycleResult = { period, runId: input.runId, steps, collect };
-  if (steps.includes('check')) await tracked('check', (progress) => checkStep(warehouse, input, progress), (d) => d);
-  if (steps.includes('govern')) {
-    result.govern = await tracked('govern', () => governStep(warehouse, input), (g) => `${g.persons} persons, ${g.entities} entities`);
+  const values: Record<string, unknown> = {};
+  for (const step of WAREHOUSE_STEPS.filter((s) => steps.includes(s.name))) {
+    values[step.name] = await tracked(step.name, (progress) => step.run(warehouse, input, progress), step.describe);
   }
-  if (steps.includes('crosscheck')) result.crosscheck = await tracked('crosscheck', (progress) => crossCheckStep(warehouse, input, progress), describeCrossCheck);
-  if (steps.includes('publish')) result.publication = await tracked('publish', () => publishStep(warehouse, input, ids), describePublish);
+  const result: CycleResult = {
+    period, runId: input.runId, steps, collect,
+    govern: values.govern as GovernResult | undefined, crosscheck: values.crosscheck as CrossCheckResult | undefined, publication: values.publish as PublishOutcome | undefined,
+  };
   if (steps.includes('notify')) {
     result.notified = await tracked('notify', () => notifyAll(input, result.publication), (n) => `${n.delivered.length} subscriber(s) told, ${n.failed.length} unreachable`);
   }

@@ -133,3 +133,29 @@ export function writeCell(out: ByteSink, column: ColumnData, row: number): void 
     case 'text': return writeTextCell(out, column.strings[row]!);
   }
 }
+
+/*
+ * CSV for people: what a steward downloads or `dx` writes opens in Excel or WPS as it was.
+ * A spreadsheet reads a long run of digits as a number (an 18-digit ID number becomes
+ * 1.50203E+17, its last three digits gone) and a leading zero is dropped, so such codes are
+ * written as ="…", which both read as text; text a spreadsheet would run as a formula
+ * (=, +, -, @, tab, CR first) gets a leading apostrophe (OWASP's CSV injection advice); UTF-8 with
+ * a BOM so that Excel reads Chinese right; CRLF line ends. console/lib/csv.js is its twin for
+ * the browser (test/console/csvFormat.test.ts holds the two to the same bytes).
+ */
+const CODE_LIKE = /^(?:\d{12,}|0\d+|\d{17}[Xx])$/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+const QUOTE_NEEDED = /[",\r\n]/;
+
+export function spreadsheetCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (CODE_LIKE.test(text)) text = `="${text}"`;
+  else if (FORMULA_START.test(text)) text = `'${text}`;
+  return QUOTE_NEEDED.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function spreadsheetCsv(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return `\ufeff${[headers, ...rows].map((row) => row.map(spreadsheetCell).join(',')).join('\r\n')}\r\n`;
+}

@@ -1,12 +1,13 @@
 /**
- * The pension department's planned payments for a month, in its own export format (the
- * columns of connectors/social-security/pension-payment.json: 社会保障号码, 姓名, 发放年月,
- * 发放金额, 开户银行). Every data line is either a payment or a problem naming its line and
+ * The pension department's planned payments for a month, in its own export format: the
+ * columns of the manifest that plays the role pension-payments (in the sample city
+ * 社会保障号码, 姓名, 发放年月, 发放金额, 开户银行). Every data line is either a payment or a problem naming its line and
  * field: a row that cannot be read is never silently dropped (the check holds it).
  */
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
-import { loadConnectorSet } from '../connectors/manifest.js';
+import { loadConnectorSet, type Connector } from '../connectors/manifest.js';
+import { rolePlayers, requireRoles } from '../govern/roles.js';
 import { splitCsvLine } from '../collect/csvLine.js';
 import { normaliseResidentId } from '../ids/residentId.js';
 
@@ -36,12 +37,20 @@ export interface PlannedPayments {
 export const PAYMENT_FIELDS = ['id_number', 'name', 'pay_month', 'amount', 'bank'] as const;
 type PaymentField = (typeof PAYMENT_FIELDS)[number];
 
-const CONNECTOR = 'social-security/pension-payment';
+/** The role whose manifest gives the planned payments' layout. */
+const LEDGER_ROLE = 'pension-payments';
+
+/** The manifest playing the pension ledger's role: one, or an error naming the check. */
+export function paymentLedger(connectors: Connector[] = loadConnectorSet().connectors): Connector {
+  const players = rolePlayers(connectors).filter((p) => p.role === LEDGER_ROLE);
+  requireRoles('the pre-payment check', [LEDGER_ROLE], players);
+  if (players.length > 1) throw new Error(`the pre-payment check: ${players.length} manifests play ${LEDGER_ROLE} (${players.map((p) => p.manifestFile).join(', ')}); give one of them the role`);
+  return connectors.find((c) => c.id === players[0]!.connector)!;
+}
 
 /** The department's column for each field, and its file encoding, from the connector manifest. */
 export function paymentFormat(): { columns: Record<PaymentField, string>; encoding: string } {
-  const connector = loadConnectorSet().connectors.find((c) => c.id === CONNECTOR);
-  if (!connector) throw new Error(`the connector manifest ${CONNECTOR} is missing`);
+  const connector = paymentLedger();
   const fields = connector.manifest.fields as Record<string, { column?: string }>;
   const columns = Object.fromEntries(PAYMENT_FIELDS.map((f) => [f, fields[f]?.column ?? f])) as Record<PaymentField, string>;
   return { columns, encoding: connector.source.encoding };

@@ -1,10 +1,10 @@
 /**
- * The exchange's request pipeline: who is calling (API key), what they asked for and why
- * (purpose), and the audit record of every request, allowed or denied, written before the
- * response leaves. If the audit cannot be written the response becomes a 503: nothing is served
- * unlogged.
+ * What the exchange's routes share: who is calling (API key), what they asked for and why
+ * (purpose), and the audit record of a request, allowed or denied. The record is written before
+ * the response leaves (routeGuard.ts binds that to every audited route); a state change writes its
+ * record before it commits (`recordBeforeCommit`). If the audit cannot be written the response
+ * becomes a 503: nothing is served or changed unlogged.
  */
-import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditEntry } from '../audit/auditRecord.js';
 import { isoNow } from '../audit/clock.js';
@@ -12,12 +12,20 @@ import type { AuditLog } from '../audit/auditLog.js';
 import type { AccessStore, Client, Grant } from '../share/accessStore.js';
 import { findGrant } from '../share/grants.js';
 import type { SnapshotHolder } from '../share/servingSnapshot.js';
+import { excerpt, HttpError } from './httpErrors.js';
+import { INITIATOR, LEGAL_BASIS, PURPOSE, statedValueOrNull } from './statedContext.js';
+import type { RouteDeclaration } from './routeGuard.js';
+
+export { HttpError } from './httpErrors.js';
 
 /** What a route tells the audit about its request. */
 export interface AuditNote {
   resource: string;
   action: string;
+  /** Subject IDs in canonical form (ID numbers, USCCs). */
   subjects?: readonly string[];
+  /** The same subjects as the caller spelled them, when any spelling differed. */
+  subjectsSent?: readonly string[];
   fields?: readonly string[];
   reason?: string;
 }
@@ -31,96 +39,109 @@ declare module 'fastify' {
   interface FastifyRequest {
     client: Client | null;
     auditNote: AuditNote | null;
+    /** The status an audit record was already written for (0: none yet). */
+    auditedStatus: number;
   }
 }
 
-/** The exchange's own requests (under /v1/): authorised per client, rate-limited and audited. */
-export const isExchangeRequest = (url: string): boolean => url.startsWith('/v1/');
-
-export class HttpError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string) {
-    super(message);
-  }
+/** The purpose the caller stated (read and checked before the handler ran). */
+export function purposeOf(request: FastifyRequest): string | undefined {
+  return request.statedPurpose ?? undefined;
 }
 
-export function purposeOf(request: FastifyRequest, body?: { purpose?: string }): string | undefined {
-  const query = request.query as { purpose?: string } | undefined;
-  const header = request.headers['x-purpose'];
-  return body?.purpose ?? query?.purpose ?? (typeof header === 'string' ? decodeURIComponent(header) : undefined);
+/** The authenticated caller; the route's guard has refused the unauthenticated already. */
+export function caller(request: FastifyRequest): Client {
+  if (!request.client) throw new HttpError(401, 'unauthenticated', 'an API key is required (Authorization: Bearer <key>)');
+  return request.client;
 }
 
 /** The caller's grant of the resource for the purpose, or a 401/403 (deny by default). */
 export function requireGrant(request: FastifyRequest, resource: string, purpose: string | undefined): Grant {
-  if (!request.client) throw new HttpError(401, 'unauthenticated', 'an API key is required (Authorization: Bearer <key>)');
+  const client = caller(request);
   if (!purpose) throw new HttpError(403, 'no_purpose', 'every request states its purpose (?purpose= or X-Purpose)');
-  const grant = findGrant(request.server.access.read(), request.client.id, resource, purpose);
+  const grant = findGrant(request.server.access.read(), client.id, resource, purpose);
   if (!grant) throw new HttpError(403, 'not_granted', `no active grant of ${resource} for purpose "${purpose}"`);
   return grant;
 }
 
 export function requireRole(request: FastifyRequest, ...roles: Client['roles']): Client {
-  if (!request.client) throw new HttpError(401, 'unauthenticated', 'an API key is required (Authorization: Bearer <key>)');
-  if (!roles.some((r) => request.client!.roles.includes(r))) throw new HttpError(403, 'forbidden', `this needs the role ${roles.join(' or ')}`);
-  return request.client;
+  const client = caller(request);
+  if (!roles.some((r) => client.roles.includes(r))) throw new HttpError(403, 'forbidden', `this needs the role ${roles.join(' or ')}`);
+  return client;
 }
 
-function apiKey(request: FastifyRequest): string | undefined {
+export function apiKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
   if (authorization?.startsWith('Bearer ')) return authorization.slice(7).trim();
   const header = request.headers['x-api-key'];
   return typeof header === 'string' ? header : undefined;
 }
 
-function auditEntry(request: FastifyRequest, reply: FastifyReply, note: AuditNote): AuditEntry {
-  const status = reply.statusCode;
+const NO_SUBJECTS: readonly string[] = Object.freeze([]);
+
+/** The subject a refused request named in its path, as sent (cut short: it was never validated). */
+function subjectOfPath(request: FastifyRequest, declared: RouteDeclaration): readonly string[] {
+  if (!declared.subjectParam) return NO_SUBJECTS;
+  const value = (request.params as Record<string, unknown> | undefined)?.[declared.subjectParam];
+  return typeof value === 'string' ? [excerpt(value, 64)] : NO_SUBJECTS;
+}
+
+/** The request's audit entry for an answer of `status`; always a well-formed entry, whatever was sent. */
+export function auditEntry(request: FastifyRequest, status: number, declared: RouteDeclaration): AuditEntry {
+  const note = request.auditNote;
+  const read = request.statedRead;
+  const legalBasis = read ? request.statedLegalBasis : statedValueOrNull(request, LEGAL_BASIS);
+  const initiator = read ? request.statedInitiator : statedValueOrNull(request, INITIATOR);
   return {
     time: isoNow(),
     requestId: request.id,
     client: request.client?.id ?? null,
     department: request.client?.department ?? null,
-    purpose: purposeOf(request, request.body as { purpose?: string } | undefined) ?? null,
-    resource: note.resource,
-    action: note.action,
-    subjects: note.subjects ?? [],
-    fields: status < 400 ? note.fields ?? [] : [],
+    purpose: read ? request.statedPurpose : statedValueOrNull(request, PURPOSE),
+    resource: note?.resource ?? declared.resource,
+    action: note?.action ?? declared.action,
+    subjects: note?.subjects ?? subjectOfPath(request, declared),
+    fields: status < 400 ? note?.fields ?? [] : [],
     outcome: status < 400 ? 'allowed' : status === 401 || status === 403 ? 'denied' : 'error',
     status,
-    ...(note.reason ? { reason: note.reason } : {}),
+    reason: note?.reason ?? request.auditReason ?? undefined,
+    legalBasis: legalBasis ?? undefined,
+    initiator: initiator ?? undefined,
+    subjectsSent: note?.subjectsSent,
   };
 }
 
-export const exchangePipeline = fp(async (fastify) => {
-  fastify.decorateRequest('client', null);
-  fastify.decorateRequest('auditNote', null);
-
-  // Hooks on every request are callback-style: an async hook costs a promise and a turn of the
-  // microtask queue per request.
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    request.client = request.server.access.authenticate(apiKey(request)) ?? null;
-    done();
+/**
+ * Write the audit record of a state change before making it: the change is made only once its
+ * record is in the log, so a change is never made unlogged ("503 but committed"). The record says
+ * the change is allowed with `status`; if the change then fails, the answer's own record (a second
+ * one, same request id) says how. Call it where the change commits, under the store's lock.
+ */
+export function recordBeforeCommit(request: FastifyRequest, status = 200): Promise<void> {
+  const declared = request.routeOptions.config.guard!;
+  return new Promise((resolve, reject) => {
+    request.server.auditLog.record(auditEntry(request, status, declared), (error) => {
+      if (error) {
+        request.log.error({ err: error }, 'audit unavailable: refusing to change');
+        return reject(new HttpError(503, 'audit_unavailable', 'the audit log cannot be written; nothing is changed unlogged'));
+      }
+      request.auditedStatus = status;
+      resolve();
+    });
   });
+}
 
-  fastify.setErrorHandler(async (error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
-    if (request.auditNote) request.auditNote.reason = error.message;
-    if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.code, message: error.message });
-    if (error.validation) return reply.code(400).send({ error: 'invalid_request', message: error.message });
-    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ error: error.code ?? 'error', message: error.message });
-    // The overload guard sheds load with a 503: say so (and when to retry) rather than a 500.
-    if (error.statusCode === 503) return reply.code(503).header('retry-after', '5').send({ error: 'overloaded', message: error.message });
-    request.log.error(error);
-    return reply.code(500).send({ error: 'internal', message: 'internal error' });
-  });
-
-  // Every /v1 request is audited before its response is sent; no audit, no response.
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (!isExchangeRequest(request.url)) return done(null, payload);
-    const note = request.auditNote ?? { resource: request.routeOptions.url ?? request.url, action: request.method.toLowerCase() };
-    fastify.auditLog.record(auditEntry(request, reply, note), (error) => {
+/** A reply's own audit record, written before it is sent; an audit failure turns it into a 503. */
+export function auditOnSend(declared: RouteDeclaration) {
+  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: unknown) => void): void => {
+    // A change recorded before it committed, and answered as recorded, needs no second record.
+    if (request.auditedStatus === reply.statusCode) return done(null, payload);
+    request.server.auditLog.record(auditEntry(request, reply.statusCode, declared), (error) => {
       if (!error) return done(null, payload);
       request.log.error({ err: error }, 'audit unavailable: refusing to serve');
       if (payload && typeof (payload as { destroy?: () => void }).destroy === 'function') (payload as { destroy: () => void }).destroy();
       reply.code(503).header('content-type', 'application/json; charset=utf-8').header('retry-after', '5');
-      done(null, JSON.stringify({ error: 'audit_unavailable', message: 'the audit log cannot be written; nothing is served unlogged' }));
+      done(null, JSON.stringify({ error: 'audit_unavailable', message: 'the audit log cannot be written; nothing is served unlogged', requestId: request.id }));
     });
-  });
-});
+  };
+}

@@ -3,6 +3,8 @@ import fp from 'fastify-plugin';
 import type { onResponseHookHandler } from 'fastify';
 import { Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { RequestMetrics, type RegistrableMetric } from './requestMetrics.js';
+import { sendNotFound } from './httpErrors.js';
+import { API_HEADERS } from './securityHeaders.js';
 
 export const metrics = fp(async (fastify) => {
   const registry = new Registry();
@@ -29,9 +31,12 @@ export const metrics = fp(async (fastify) => {
   // Requests no route matched: Fastify's own 404, observed once the answer has gone.
   fastify.setNotFoundHandler((request, reply) => {
     reply.raw.once('finish', () => requests.observe('unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000));
-    reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 });
+    sendNotFound(request, reply, API_HEADERS);
   });
-  fastify.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  fastify.get('/metrics', {
+    schema: { hide: true },
+    config: { guard: { resource: 'metrics', action: 'scrape', access: 'public', audited: false, rateLimit: 'operations', kind: 'api' } },
+  }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

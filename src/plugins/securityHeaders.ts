@@ -1,10 +1,11 @@
 /**
- * Security headers, worked out once when the app starts rather than on every request.
+ * Security headers, worked out once when the app starts rather than on every request; each route
+ * answers with its kind's set, bound when the route is added (routeGuard.ts), whatever the URL says.
  *
- * - API responses (JSON, CSV, Arrow: everything under /v1/, /health, /metrics) get the set the
- *   OWASP REST Security Cheat Sheet gives for APIs: no caching of personal data (Cache-Control:
- *   no-store), nothing may frame or run the response (a CSP of default-src 'none' with
- *   frame-ancestors 'none', X-Frame-Options: DENY), no content sniffing, HSTS.
+ * - API answers (JSON, CSV, Arrow: /v1, /health, /metrics, and 404s) get the set the OWASP REST
+ *   Security Cheat Sheet gives for APIs: no caching of personal data (Cache-Control: no-store),
+ *   nothing may frame or run the response (a CSP of default-src 'none' with frame-ancestors 'none',
+ *   X-Frame-Options: DENY), no content sniffing, HSTS.
  * - Pages (the console, the OpenAPI viewer) get helmet's full set as well, as helmet makes it.
  * - Strict-Transport-Security only on answers that came over HTTPS: a TLS socket, or a proxy's
  *   `X-Forwarded-Proto: https` when the server trusts its proxy (`dx serve --trust-proxy`). RFC 6797
@@ -17,9 +18,7 @@
  * handler, which overrides these.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
-import { isExchangeRequest } from './exchange.js';
 
 /** The headers helmet sets for these options, as a name → value map. */
 export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
@@ -48,19 +47,4 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
 /** HSTS of API answers over HTTPS: a year, subdomains included (helmet's default for pages). */
 export const API_HSTS = 'max-age=31536000; includeSubDomains';
 
-const HSTS = 'strict-transport-security';
-
-const isApi = (url: string): boolean => isExchangeRequest(url) || url === '/health' || url === '/metrics';
-
-export const securityHeaders = fp<HelmetOptions>(async (fastify, options) => {
-  const { [HSTS]: pageHsts, ...pageHeaders } = helmetHeaders(options);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const api = isApi(request.url);
-    reply.headers(api ? API_HEADERS : pageHeaders);
-    if (request.protocol === 'https') {
-      const hsts = api ? API_HSTS : pageHsts;
-      if (hsts) reply.header(HSTS, hsts);
-    }
-    done();
-  });
-}, { name: 'security-headers' });
+export const HSTS = 'strict-transport-security';

@@ -28,7 +28,8 @@ export interface Conflict {
   sources: SourceRow[];
 }
 
-export interface IdResolution {
+/** What an ID or USCC repair decision keeps: the source row, the value as sent, the verdict and why. */
+interface RepairDecision {
   dataset: string;
   field: string;
   connector: string;
@@ -36,13 +37,24 @@ export interface IdResolution {
   file: string;
   line: number;
   original: string;
-  original_id: string;
   name: string | null;
   problem: string;
   status: 'repaired' | 'unresolved' | 'rejected';
-  repaired_id: string | null;
   evidence: string;
+}
+
+export interface IdResolution extends RepairDecision {
+  original_id: string;
+  repaired_id: string | null;
   candidate_ids: string[];
+}
+
+/** A credit code failing its check character outside the business register, repaired or left for a steward. */
+export interface UsccResolution extends RepairDecision {
+  original_code: string;
+  repaired_code: string | null;
+  candidate_codes: string[];
+  repair_id: string;
 }
 
 export interface Orphan {
@@ -90,6 +102,7 @@ export interface ReconciliationReport {
   }>;
   conflicts: { by_kind: Record<string, number>; items: Conflict[] };
   id_resolution: { repaired: number; unresolved: number; items: IdResolution[] };
+  uscc_resolution: { repaired: number; unresolved: number; items: UsccResolution[] };
   orphans: { by_dataset: Record<string, number>; items: Orphan[] };
   duplicates: { by_connector: Record<string, number>; items: Duplicate[] };
   month_over_month: MonthOverMonth | null;
@@ -146,6 +159,10 @@ export async function reconciliationReport(warehouse: Warehouse, period: string,
   const resolutions = await warehouse.all<IdResolution>(
     `SELECT dataset, field, connector, batch_id, file, line, original, original_id, name, problem, status, repaired_id, evidence, candidate_ids
      FROM id_resolutions WHERE period = ? ORDER BY status, connector, file, line, field`, [period]);
+  const usccTable = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'uscc_resolutions'`);
+  const usccResolutions = usccTable?.n ? await warehouse.all<UsccResolution>(
+    `SELECT dataset, field, connector, batch_id, file, line, original, original_code, name, problem, status, repaired_code, evidence, candidate_codes, repair_id
+     FROM uscc_resolutions WHERE period = ? ORDER BY status, connector, file, line, field`, [period]) : [];
   const orphans = await warehouse.all<Orphan>(
     `SELECT subject_type, subject_id, dataset, field, department, batch, file, line FROM orphans WHERE period = ? ORDER BY dataset, file, line`, [period]);
   const duplicates = await warehouse.all<Duplicate>(
@@ -173,6 +190,11 @@ export async function reconciliationReport(warehouse: Warehouse, period: string,
       repaired: resolutions.filter((r) => r.status === 'repaired').length,
       unresolved: resolutions.filter((r) => r.status === 'unresolved').length,
       items: resolutions,
+    },
+    uscc_resolution: {
+      repaired: usccResolutions.filter((r) => r.status === 'repaired').length,
+      unresolved: usccResolutions.filter((r) => r.status === 'unresolved').length,
+      items: usccResolutions,
     },
     orphans: { by_dataset: countBy(orphans, (o) => o.dataset), items: orphans },
     duplicates: { by_connector: countBy(duplicates, (d) => d.connector), items: duplicates },

@@ -1,14 +1,10 @@
 /** The reconciliation report as a steward's terminal summary, or as CSV (one finding a row). */
 import type { ReconciliationReport } from './reconciliationReport.js';
 import { renderTable } from './textTable.js';
+import { spreadsheetCsv } from '../extracts/csvFormat.js';
 
 const CSV_COLUMNS = ['section', 'kind', 'subject_type', 'subject_id', 'department', 'value', 'other_department', 'other_value', 'file', 'line', 'detail'] as const;
 type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>;
-
-function csvCell(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 export function reconciliationCsv(report: ReconciliationReport): string {
   const rows: CsvRow[] = [
@@ -18,11 +14,12 @@ export function reconciliationCsv(report: ReconciliationReport): string {
       other_department: c.other_department, other_value: c.other_value, file: s.file, line: s.line, detail: `${s.department}: ${s.value ?? ''}`,
     }))),
     ...report.id_resolution.items.map((r) => ({ section: 'id_resolution', kind: r.status, subject_type: 'person', subject_id: r.repaired_id, department: r.connector, value: r.original, other_value: r.problem, file: r.file, line: r.line, detail: r.evidence })),
+    ...report.uscc_resolution.items.map((r) => ({ section: 'uscc_resolution', kind: r.status, subject_type: 'entity', subject_id: r.repaired_code, department: r.connector, value: r.original, other_value: r.problem, file: r.file, line: r.line, detail: r.evidence })),
     ...report.orphans.items.map((o) => ({ section: 'orphan', kind: o.dataset, subject_type: o.subject_type, subject_id: o.subject_id, department: o.department, file: o.file, line: o.line })),
     ...report.duplicates.items.map((d) => ({ section: 'duplicate', kind: d.rule_id, subject_id: d.value, department: d.connector, file: d.file, line: d.line, detail: d.detail })),
     ...(report.month_over_month ? Object.entries(report.month_over_month).flatMap(([kind, ids]) => (Array.isArray(ids) ? ids.map((id) => ({ section: 'month_over_month', kind, subject_id: id })) : [])) : []),
   ];
-  return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+  return spreadsheetCsv(CSV_COLUMNS, rows.map((r) => CSV_COLUMNS.map((c) => r[c])));
 }
 
 export function renderReconciliation(report: ReconciliationReport): string {
@@ -41,6 +38,7 @@ export function renderReconciliation(report: ReconciliationReport): string {
     Object.keys(report.conflicts.by_kind).length === 0 ? '  none' : renderTable(['kind', 'count'], Object.entries(report.conflicts.by_kind)),
     '',
     `ID numbers: ${report.id_resolution.repaired} repaired, ${report.id_resolution.unresolved} unresolved (for a steward).`,
+    `Credit codes (USCC): ${report.uscc_resolution.repaired} repaired, ${report.uscc_resolution.unresolved} unresolved (for a steward).`,
     `Orphans: ${Object.entries(report.orphans.by_dataset).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
     `Duplicates: ${Object.entries(report.duplicates.by_connector).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
   ];

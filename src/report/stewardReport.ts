@@ -22,6 +22,8 @@ export const TREND_PERIODS = 12;
 export interface TrendPoint {
   period: string;
   connector: string;
+  /** When the batch was loaded (the submission calendar's "received"). */
+  loaded_at: string;
   rows_read: number;
   rows_loaded: number;
   rows_quarantined: number;
@@ -79,7 +81,7 @@ async function trend(warehouse: Warehouse, period: string): Promise<TrendPoint[]
     `WITH periods AS (SELECT DISTINCT period FROM batches WHERE period <= $period ORDER BY period DESC LIMIT ${TREND_PERIODS}),
           rules AS (SELECT period, connector, count(*) FILTER (WHERE status = 'error') AS rule_errors, count(*) FILTER (WHERE status = 'warn') AS rule_warnings
                     FROM check_results GROUP BY ALL)
-     SELECT b.period, b.connector, b.rows_read, b.rows_loaded, b.rows_quarantined,
+     SELECT b.period, b.connector, b.rows_read, b.rows_loaded, b.rows_quarantined, strftime(b.loaded_at, '%Y-%m-%dT%H:%M:%SZ') AS loaded_at,
             coalesce(r.rule_errors, 0) AS rule_errors, coalesce(r.rule_warnings, 0) AS rule_warnings
      FROM batches AS b JOIN periods USING (period) LEFT JOIN rules AS r USING (period, connector)
      ORDER BY b.period, b.connector`, { period });

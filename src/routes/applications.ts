@@ -10,7 +10,8 @@ import { listDecisions } from '../applications/decisionList.js';
 import { DecisionStore } from '../applications/decisionStore.js';
 import { snapshotFactSources } from '../applications/factSources.js';
 import { ApplicationInputError, reviewApplication, type ApplicationDecision, type DecisionOutcome } from '../applications/reviewApplication.js';
-import { HttpError, purposeOf, requireGrant, requireRole } from '../plugins/exchange.js';
+import { caller, HttpError, purposeOf, recordBeforeCommit, requireGrant } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import type { Grant } from '../share/accessStore.js';
 import { servingSnapshot } from './lookup.js';
 import { errorResponses, purposeQuery } from './schemas.js';
@@ -41,16 +42,17 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
   const store = new DecisionStore(fastify.dataDir);
 
   fastify.post<{ Params: { type: string }; Body: Record<string, string> }>('/v1/applications/:type', {
+    config: apiRoute('application-review', 'review', ['clerk'], 'change'),
     schema: {
       summary: 'Review an application automatically: approved, or manual review with each unmet rule named', tags: ['applications'],
       params: { type: 'object', required: ['type'], properties: { type: { enum: [...types.keys()] } } },
-      body: { type: 'object', required: ['purpose'], properties: { purpose: { type: 'string', minLength: 1 } }, additionalProperties: { type: 'string', maxLength: 200 } },
+      body: { type: 'object', required: ['purpose'], properties: { purpose: { type: 'string', minLength: 1, maxLength: 200 } }, additionalProperties: { type: 'string', maxLength: 200 }, maxProperties: 50 },
       response: { 200: decisionSchema, ...errorResponses },
     },
   }, async (request) => {
     request.auditNote = { resource: 'application-review', action: request.params.type };
-    const client = requireRole(request, 'clerk');
-    const grant = requireGrant(request, 'application-review', purposeOf(request, request.body));
+    const client = caller(request);
+    const grant = requireGrant(request, 'application-review', purposeOf(request));
     const snapshot = servingSnapshot(request);
     const connection = await snapshot.connect();
     let decision: ApplicationDecision;
@@ -62,9 +64,11 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
     } finally {
       connection.closeSync();
     }
-    await store.record(decision);
     request.auditNote.subjects = [decision.id, ...Object.values(decision.input)];
     request.auditNote.fields = Object.keys(grant.fields).filter((f) => grant.fields[f]);
+    // Recorded first: a decision whose audit record cannot be written is not kept.
+    await recordBeforeCommit(request);
+    await store.record(decision);
     return disclosed(decision, grant);
   });
 
@@ -72,6 +76,7 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
   // Both see every decision whole, facts and sources included: that is what a person reviewing
   // needs. Clerks keep to their own decisions, one at a time, as their grant allows (below).
   fastify.get<{ Querystring: { outcome?: DecisionOutcome; type?: string; limit: number; offset: number; purpose?: string } }>('/v1/applications/decisions', {
+    config: apiRoute('application-review', 'list', ['steward', 'auditor'], 'read'),
     schema: {
       summary: 'Recorded decisions, newest first (stewards, auditors): outcome=manual_review for the applications waiting for a person', tags: ['applications'],
       querystring: {
@@ -97,7 +102,6 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     request.auditNote = { resource: 'application-review', action: 'list' };
-    requireRole(request, 'steward', 'auditor');
     const { outcome, type, limit, offset } = request.query;
     const page = listDecisions(store.list(), { outcome, type }, { offset, limit });
     // The audit names whose applications were shown, as it does for the clerk who asked.
@@ -107,6 +111,7 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get<{ Params: { id: string }; Querystring: { purpose?: string } }>('/v1/applications/decisions/:id', {
+    config: apiRoute('application-review', 'get', ['clerk', 'auditor'], 'read'),
     schema: {
       summary: 'A recorded decision (the clerk who asked, or an auditor)', tags: ['applications'],
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^A[0-9a-f]{16}$' } } },
@@ -115,7 +120,7 @@ export const applicationRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     request.auditNote = { resource: 'application-review', action: 'get', subjects: [request.params.id] };
-    const client = requireRole(request, 'clerk', 'auditor');
+    const client = caller(request);
     const decision = store.get(request.params.id);
     if (client.roles.includes('auditor')) {
       if (!decision) throw new HttpError(404, 'not_found', `no decision ${request.params.id}`);

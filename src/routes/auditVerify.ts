@@ -3,9 +3,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { verifyAuditDir } from '../audit/verifyAudit.js';
 import { requireRole } from '../plugins/exchange.js';
 import { errorResponses } from './schemas.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 
 export const auditVerifyRoutes: FastifyPluginAsync<{ auditDir: string }> = async (fastify, options) => {
   fastify.get('/v1/audit/verify', {
+    config: apiRoute('audit', 'verify', ['auditor', 'steward'], 'bulk'),
     schema: {
       summary: 'Verify every audit chain: each record unchanged, in place and linked; the first bad record of each chain is named', tags: ['audit'],
       response: {
@@ -21,6 +23,7 @@ export const auditVerifyRoutes: FastifyPluginAsync<{ auditDir: string }> = async
                   chain: { type: 'string' }, records: { type: 'integer' }, ok: { type: 'boolean' },
                   head: { type: 'object', properties: { seq: { type: 'integer' }, hash: { type: 'string' } } },
                   firstBad: { type: 'object', properties: { line: { type: 'integer' }, seq: { type: ['integer', 'null'] }, problem: { type: 'string' } } },
+                  problems: { type: 'array', items: { type: 'string' } }, checkpoints: { type: 'integer' }, unsigned: { type: 'integer' },
                 },
               },
             },

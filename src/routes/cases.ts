@@ -7,7 +7,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { CaseStore } from '../cases/caseStore.js';
 import { ACTIONS, CaseTransitionError, type CaseAction, type CaseStatus } from '../cases/caseLifecycle.js';
 import { caseDetail, listCases, tallyCases } from '../cases/caseList.js';
-import { HttpError, requireRole } from '../plugins/exchange.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses, errorSchema } from './schemas.js';
 
 const caseSchema = { type: 'object', additionalProperties: true, properties: { caseId: { type: 'string' }, rule: { type: 'string' }, status: { type: 'string' } } } as const;
@@ -17,13 +18,14 @@ export const caseRoutes: FastifyPluginAsync = async (fastify) => {
   const store = new CaseStore(fastify.dataDir);
 
   fastify.get<{ Querystring: { period?: string; rule?: string; status?: CaseStatus; subject?: string; limit: number; offset: number } }>('/v1/cases', {
+    config: apiRoute('cases', 'list', ['analyst', 'steward'], 'read'),
     schema: {
       summary: 'Cross-check cases (analysts, stewards), filtered by period, rule, status or subject', tags: ['cases'],
       querystring: {
         type: 'object',
         properties: {
           period: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, rule: { type: 'string' }, status: { enum: ['open', 'confirmed', 'dismissed', 'resolved'] },
-          subject: { type: 'string' }, purpose: { type: 'string' },
+          subject: { type: 'string', maxLength: 40 }, purpose: { type: 'string', maxLength: 200 },
           limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 }, offset: { type: 'integer', minimum: 0, default: 0 },
         },
       },
@@ -42,7 +44,6 @@ export const caseRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: 'list' };
-    requireRole(request, 'analyst', 'steward');
     const { limit, offset, ...filter } = request.query;
     const all = listCases(store, filter);
     const cases = all.slice(offset, offset + limit);
@@ -52,10 +53,10 @@ export const caseRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get<{ Params: { id: string } }>('/v1/cases/:id', {
+    config: apiRoute('cases', 'get', ['analyst', 'steward'], 'read'),
     schema: { summary: 'One case: its findings in every period and its history', tags: ['cases'], params: caseIdParams, response: { 200: caseSchema, ...errorResponses } },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: 'get' };
-    requireRole(request, 'analyst', 'steward');
     const found = caseDetail(store, request.params.id);
     if (!found) throw new HttpError(404, 'not_found', `no case ${request.params.id}`);
     request.auditNote.subjects = found.subjectId ? [found.subjectId] : [];
@@ -63,18 +64,24 @@ export const caseRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.post<{ Params: { id: string; action: CaseAction }; Body: { reason: string } }>('/v1/cases/:id/:action', {
+    config: apiRoute('cases', 'change', ['analyst', 'steward'], 'change'),
     schema: {
       summary: 'Confirm, dismiss, resolve or reopen a case, with the reason', tags: ['cases'],
       params: { type: 'object', required: ['id', 'action'], properties: { id: caseIdParams.properties.id, action: { enum: Object.keys(ACTIONS) } } },
-      body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 }, purpose: { type: 'string' } } },
+      body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 }, purpose: { type: 'string', maxLength: 200 } } },
       response: { 200: caseSchema, ...errorResponses, 409: errorSchema },
     },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: request.params.action, reason: request.body.reason };
-    const client = requireRole(request, 'analyst', 'steward');
+    const client = caller(request);
+    const current = caseDetail(store, request.params.id);
+    if (!current) throw new HttpError(404, 'not_found', `no case ${request.params.id}`);
+    request.auditNote.subjects = current.subjectId ? [current.subjectId] : [];
     try {
+      // Recorded first: a change whose record cannot be written is not made. The store checks the
+      // transition again under its lock; if it refuses, the answer's own record says so.
+      await recordBeforeCommit(request);
       const changed = await store.change(request.params.id, request.params.action, client.id, request.body.reason);
-      request.auditNote.subjects = changed.subjectId ? [changed.subjectId] : [];
       return caseDetail(store, changed.caseId);
     } catch (error) {
       if (error instanceof CaseTransitionError) throw new HttpError(error.statusCode, error.statusCode === 404 ? 'not_found' : error.statusCode === 409 ? 'conflict' : 'invalid_request', error.message);

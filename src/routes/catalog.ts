@@ -1,11 +1,12 @@
 /** The catalogue of shared resources. */
 import type { FastifyPluginAsync } from 'fastify';
 import { loadCatalog } from '../share/catalog.js';
-import { requireRole } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses } from './schemas.js';
 
 export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/v1/catalog', {
+    config: apiRoute('catalog', 'read', ['department', 'steward', 'analyst', 'auditor', 'provider'], 'read'),
     schema: {
       summary: 'Every shared resource: provider, data items, update cycle, sharing type', tags: ['catalog'],
       response: {
@@ -28,9 +29,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
         ...errorResponses,
       },
     },
-  }, async (request) => {
-    request.auditNote = { resource: 'catalog', action: 'read' };
-    requireRole(request, 'department', 'steward', 'analyst', 'auditor', 'provider');
+  }, async () => {
     return {
       resources: loadCatalog().map((r) => ({
         id: r.id, title: r.title, provider: r.provider, providerName: r.providerName, sharing: r.sharing,

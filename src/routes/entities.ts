@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { normaliseUscc, usccProblem } from '../ids/uscc.js';
 import { ENTITY_QUESTIONS } from '../share/disclose.js';
 import { HttpError } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { lookupOne, verifyOne, type Subject } from './lookup.js';
 import { disclosureSchema, errorResponses, purposeQuery } from './schemas.js';
 
@@ -20,10 +21,12 @@ export const entityRoutes: FastifyPluginAsync = async (fastify) => {
   const params = { type: 'object', required: ['uscc'], properties: { uscc: { type: 'string', maxLength: 40 } } } as const;
 
   fastify.get<{ Params: { uscc: string }; Querystring: { purpose?: string } }>('/v1/entities/:uscc', {
+    config: apiRoute('legal-entity', 'lookup', 'client', 'lookup', 'uscc'),
     schema: { summary: 'One company from the legal-entity register: the granted fields only', tags: ['entities'], params, querystring: purposeQuery, response: { 200: disclosureSchema, ...errorResponses } },
   }, (request, reply) => { lookupOne(request, reply, company(request.params.uscc)); });
 
   fastify.get<{ Params: { uscc: string; question: string }; Querystring: { purpose?: string } }>('/v1/entities/:uscc/verify/:question', {
+    config: apiRoute('legal-entity-status', 'verify', 'client', 'lookup', 'uscc'),
     schema: {
       summary: 'A yes/no answer about a company', tags: ['entities'],
       params: { type: 'object', required: ['uscc', 'question'], properties: { uscc: { type: 'string', maxLength: 40 }, question: { enum: ['active', 'owns-property'] } } },

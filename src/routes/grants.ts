@@ -5,9 +5,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Grant } from '../share/accessStore.js';
 import { catalogResource } from '../share/catalog.js';
-import { decideGrant, GrantError, requestGrant } from '../share/grants.js';
-import { HttpError, requireRole } from '../plugins/exchange.js';
-import { errorResponses } from './schemas.js';
+import { decideGrant, GRANT_LIMITS, GrantError, requestGrant } from '../share/grants.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
+import { errorResponses, errorSchema } from './schemas.js';
 
 const grantSchema = {
   type: 'object',
@@ -28,10 +29,10 @@ function asHttp(error: unknown): never {
 
 export const grantRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/v1/grants', {
+    config: apiRoute('grants', 'list', ['department', 'provider', 'steward', 'auditor'], 'read'),
     schema: { summary: 'Grants and requests the caller may see', tags: ['grants'], response: { 200: { type: 'object', required: ['grants'], properties: { grants: { type: 'array', items: grantSchema } } }, ...errorResponses } },
   }, async (request) => {
-    request.auditNote = { resource: 'grants', action: 'list' };
-    const client = requireRole(request, 'department', 'provider', 'steward', 'auditor');
+    const client = caller(request);
     const all = fastify.access.read().grants;
     const visible = client.roles.includes('steward') || client.roles.includes('auditor')
       ? all
@@ -40,45 +41,54 @@ export const grantRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.post<{ Body: { resource: string; fields: Grant['fields']; purposes: string[]; legal_basis: string; expires_at: string } }>('/v1/requests', {
+    config: apiRoute('grants', 'request', ['department'], 'change'),
     schema: {
       summary: 'Apply for a conditional resource, stating purpose and legal basis', tags: ['grants'],
       body: {
         type: 'object', required: ['resource', 'fields', 'purposes', 'legal_basis', 'expires_at'], additionalProperties: false,
         properties: {
-          resource: { type: 'string' }, fields: { type: 'object', additionalProperties: { enum: ['full', 'masked'] } },
-          purposes: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, legal_basis: { type: 'string', minLength: 1 }, expires_at: { type: 'string' },
+          resource: { type: 'string', maxLength: 100 }, fields: { type: 'object', maxProperties: 100, additionalProperties: { enum: ['full', 'masked'] } },
+          purposes: { type: 'array', minItems: 1, maxItems: GRANT_LIMITS.purposes, items: { type: 'string', minLength: 1, maxLength: GRANT_LIMITS.purposeLength } },
+          legal_basis: { type: 'string', minLength: 1, maxLength: GRANT_LIMITS.legalBasisLength }, expires_at: { type: 'string', maxLength: 40 },
         },
       },
       response: { 201: grantSchema, ...errorResponses },
     },
   }, async (request, reply) => {
     request.auditNote = { resource: 'grants', action: 'request', subjects: [request.body.resource] };
-    const client = requireRole(request, 'department');
+    const client = caller(request);
     const grant = await requestGrant(fastify.access, {
       client: client.id, resource: request.body.resource, fields: request.body.fields, purposes: request.body.purposes,
       legalBasis: request.body.legal_basis, expiresAt: request.body.expires_at,
+    }, (pending) => {
+      request.auditNote!.subjects = [pending.id, pending.resource];
+      return recordBeforeCommit(request, 201);
     }).catch(asHttp);
-    request.auditNote.subjects = [grant.id];
     return reply.code(201).send(grant);
   });
 
   for (const decision of ['approve', 'refuse'] as const) {
-    fastify.post<{ Params: { id: string }; Body: { reason?: string } }>(`/v1/requests/:id/${decision}`, {
+    fastify.post<{ Params: { id: string }; Body: { reason: string } }>(`/v1/requests/:id/${decision}`, {
+      config: apiRoute('grants', decision, ['provider', 'steward'], 'change', 'id'),
       schema: {
-        summary: decision === 'approve' ? 'Approve a pending request (the providing department)' : 'Refuse a pending request, giving the reason', tags: ['grants'],
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        body: { type: 'object', additionalProperties: false, ...(decision === 'refuse' ? { required: ['reason'] } : {}), properties: { reason: { type: 'string', minLength: 1 } } },
-        response: { 200: grantSchema, ...errorResponses },
+        summary: decision === 'approve' ? 'Approve a pending request, giving the reason (the providing department, or a steward; never the applicant\'s own department)' : 'Refuse a pending request, giving the reason', tags: ['grants'],
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
+        body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: GRANT_LIMITS.reasonLength, pattern: '\\S' } } },
+        response: { 200: grantSchema, ...errorResponses, 409: errorSchema },
       },
     }, async (request) => {
-      request.auditNote = { resource: 'grants', action: decision, subjects: [request.params.id], reason: request.body?.reason };
-      const client = requireRole(request, 'provider', 'steward');
+      request.auditNote = { resource: 'grants', action: decision, subjects: [request.params.id], reason: request.body.reason };
+      const client = caller(request);
       const pending = fastify.access.read().grants.find((g) => g.id === request.params.id);
       const provider = pending && catalogResource(pending.resource)?.provider;
       if (pending && !client.roles.includes('steward') && provider !== client.department) {
         throw new HttpError(403, 'not_provider', `only ${provider} decides on requests for ${pending.resource}`);
       }
-      return decideGrant(fastify.access, request.params.id, { approve: decision === 'approve', by: client.id, reason: request.body?.reason }).catch(asHttp);
+      // Checked again under the store's lock with the latest state: the applicant, its department, still pending.
+      return decideGrant(fastify.access, request.params.id, { approve: decision === 'approve', by: client.id, department: client.department, reason: request.body.reason }, (decided) => {
+        request.auditNote!.subjects = [decided.id, decided.client, decided.resource];
+        return recordBeforeCommit(request);
+      }).catch(asHttp);
     });
   }
 };

@@ -37,6 +37,8 @@ function grantFor(request: FastifyRequest, resource: string, action: string, sub
 function findSubject(request: FastifyRequest, subject: Subject): { row: number; snapshot: ServingSnapshot } {
   const key = subject.normalise(subject.raw);
   request.auditNote!.subjects = [key];
+  // The audit keeps the spelling sent beside the canonical ID (full-width digits, spaces, a lowercase x).
+  if (key !== subject.raw) request.auditNote!.subjectsSent = [subject.raw];
   const snapshot = servingSnapshot(request);
   const row = snapshot[subject.view].row(key);
   if (row === undefined) throw new HttpError(404, 'not_found', subject.notFound);

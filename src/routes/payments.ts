@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { parsePlannedPayments } from '../payments/plannedPayments.js';
 import { checkPlannedPayments, HOLD_REASONS } from '../payments/prePaymentCheck.js';
 import { snapshotPersonFacts } from '../payments/snapshotFacts.js';
@@ -25,6 +26,7 @@ export const paymentRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   fastify.post<{ Body: string; Querystring: { purpose?: string } }>('/v1/payments/check', {
+    config: apiRoute('payment-check', 'check', 'client', 'bulk'),
     bodyLimit: 64 * 1024 * 1024,
     schema: {
       summary: 'Pre-payment check: which planned pension payments to hold, and why', tags: ['payments'],
@@ -51,6 +53,7 @@ export const paymentRoutes: FastifyPluginAsync = async (fastify) => {
     try {
       planned = parsePlannedPayments(request.body, 'request body');
     } catch (error) {
+      // The message may quote the file (its header line): HttpError answers carry a short excerpt only.
       throw new HttpError(400, 'invalid_payments', (error as Error).message);
     }
     const snapshot = servingSnapshot(request);

@@ -4,7 +4,8 @@ import { normaliseResidentId, residentIdProblem } from '../ids/residentId.js';
 import { catalogResource } from '../share/catalog.js';
 import { disclosurePlan, discloseInto, PERSON_QUESTIONS } from '../share/disclose.js';
 import { lookupOne, sendPeriodAnswer, servingSnapshot, verifyOne, type Subject } from './lookup.js';
-import { HttpError, requireGrant } from '../plugins/exchange.js';
+import { HttpError, purposeOf, requireGrant } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { disclosureSchema, errorResponses, purposeQuery } from './schemas.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 40 } } } as const;
@@ -23,13 +24,17 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
   const population = catalogResource('population')!;
 
   fastify.get<{ Params: { id: string }; Querystring: { purpose?: string } }>('/v1/persons/:id', {
+    config: apiRoute('population', 'lookup', 'client', 'lookup', 'id'),
     schema: { summary: 'One person from the population register: the granted fields only', tags: ['persons'], params: idParams, querystring: purposeQuery, response: { 200: disclosureSchema, ...errorResponses } },
   }, (request, reply) => { lookupOne(request, reply, person(request.params.id)); });
 
   fastify.post<{ Body: { ids: string[]; purpose: string } }>('/v1/persons/batch', {
+    config: apiRoute('population', 'batch', 'client', 'bulk'),
+    // 1,000 IDs of up to 40 characters, quoted, and a purpose.
+    bodyLimit: 64 * 1024,
     schema: {
       summary: 'Up to 1,000 persons at once', tags: ['persons'],
-      body: { type: 'object', required: ['ids', 'purpose'], additionalProperties: false, properties: { ids: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', maxLength: 40 } }, purpose: { type: 'string', minLength: 1 } } },
+      body: { type: 'object', required: ['ids', 'purpose'], additionalProperties: false, properties: { ids: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', maxLength: 40 } }, purpose: { type: 'string', minLength: 1, maxLength: 200 } } },
       response: {
         200: {
           type: 'object', required: ['period', 'results'],
@@ -42,8 +47,11 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
   }, (request, reply) => {
-    request.auditNote = { resource: 'population', action: 'batch', subjects: request.body.ids };
-    const grant = requireGrant(request, 'population', request.body.purpose);
+    // Recorded by canonical ID, so that the person's access log finds them; the spellings sent beside, when any differs.
+    const canonical = request.body.ids.map(normaliseResidentId);
+    const spelledOtherwise = canonical.some((id, i) => id !== request.body.ids[i]);
+    request.auditNote = { resource: 'population', action: 'batch', subjects: canonical, ...(spelledOtherwise ? { subjectsSent: request.body.ids } : {}) };
+    const grant = requireGrant(request, 'population', purposeOf(request));
     const snapshot = servingSnapshot(request);
     const plan = disclosurePlan(grant, population, snapshot.persons);
     let found = false;
@@ -51,7 +59,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
       out.ascii('"results":[');
       request.body.ids.forEach((raw, i) => {
         if (i > 0) out.ascii(',');
-        const id = normaliseResidentId(raw);
+        const id = canonical[i]!;
         const problem = residentIdProblem(id);
         if (problem) return out.text(`{"id":${JSON.stringify(raw)},"status":"invalid","reason":${JSON.stringify(problem)}}`);
         const row = snapshot.persons.row(id);
@@ -68,6 +76,7 @@ export const personRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get<{ Params: { id: string; question: string }; Querystring: { purpose?: string } }>('/v1/persons/:id/verify/:question', {
+    config: apiRoute('population-status', 'verify', 'client', 'lookup', 'id'),
     schema: {
       summary: 'A yes/no answer that discloses nothing else', tags: ['persons'],
       params: { type: 'object', required: ['id', 'question'], properties: { id: { type: 'string', maxLength: 40 }, question: { enum: ['alive', 'registered-locally', 'disability-certificate', 'owns-property'] } } },

@@ -6,7 +6,8 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Client } from '../share/accessStore.js';
-import { HttpError, requireRole } from '../plugins/exchange.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { RepairDecisionStore, type RepairDecision } from '../report/repairDecisions.js';
 import { ReportNotFoundError, REPORT_TABLES, StewardReportFiles, type ReportTable } from '../report/stewardReportFiles.js';
 import type { StewardSummary } from '../report/stewardReport.js';
@@ -17,8 +18,10 @@ const periodParams = { type: 'object', required: ['period'], properties: { perio
 const anyObject = { type: 'object', additionalProperties: true } as const;
 
 /** Who may read reports, and whether they are held to their own department. */
+const READERS = ['steward', 'analyst', 'auditor', 'provider'] as const;
+
 function reader(request: FastifyRequest): { client: Client; department: string | null } {
-  const client = requireRole(request, 'steward', 'analyst', 'auditor', 'provider');
+  const client = caller(request);
   const seesAll = client.roles.some((r) => r === 'steward' || r === 'analyst' || r === 'auditor');
   return { client, department: seesAll ? null : client.department };
 }
@@ -59,6 +62,7 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.addHook('onClose', async () => files.close());
 
   fastify.get('/v1/reports', {
+    config: apiRoute('reports', 'list', READERS, 'read'),
     schema: {
       summary: 'Periods with a steward report, newest first', tags: ['reports'],
       response: {
@@ -81,6 +85,7 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get<{ Params: { period: string } }>('/v1/reports/:period', {
+    config: apiRoute('reports', 'summary', READERS, 'read'),
     schema: {
       summary: 'A period\'s quality per department (received, loaded, quarantined, rule verdicts), trends over the last periods, publication and reconciliation counts', tags: ['reports'],
       params: periodParams,
@@ -104,6 +109,7 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get<{ Params: { period: string } }>('/v1/reports/:period/cycle', {
+    config: apiRoute('reports', 'cycle', READERS, 'read'),
     schema: {
       summary: 'The period\'s latest cycle run: each step (state, timing, attempts, errors) and the departments still awaited against their due dates', tags: ['reports'],
       params: periodParams,
@@ -125,6 +131,7 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
   for (const table of Object.keys(REPORT_TABLES) as ReportTable[]) {
     const filters = REPORT_TABLES[table] as readonly string[];
     fastify.get<{ Params: { period: string }; Querystring: Record<string, string> & { offset?: number; limit?: number } }>(`/v1/reports/:period/${TABLE_PATHS[table]}`, {
+      config: apiRoute('reports', table, READERS, 'read'),
       schema: {
         summary: `A page of the period's ${table.replace('_', ' ')}, filtered by exact values`, tags: ['reports'],
         params: periodParams,
@@ -156,6 +163,7 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   fastify.post<{ Params: { period: string; repairId: string }; Body: { decision: 'accept' | 'reject'; reason: string } }>('/v1/reports/:period/id-resolutions/:repairId/decision', {
+    config: apiRoute('id-repairs', 'decide', ['steward'], 'change'),
     schema: {
       summary: 'Accept or reject an ID repair, with the reason (stewards); recorded and audited', tags: ['reports'],
       params: { type: 'object', required: ['period', 'repairId'], properties: { ...periodParams.properties, repairId: { type: 'string', pattern: '^[0-9a-f]{16}$' } } },
@@ -165,7 +173,7 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
   }, async (request) => {
     const { period, repairId } = request.params;
     request.auditNote = { resource: 'id-repairs', action: request.body.decision, subjects: [period, repairId], reason: request.body.reason };
-    const client = requireRole(request, 'steward');
+    const client = caller(request);
     const page = await files.page(period, 'id_resolutions', { repair_id: repairId }, 0, 1).catch(notFound);
     const repair = page.rows[0];
     if (!repair) throw new HttpError(404, 'not_found', `no ID resolution ${repairId} in the report of ${period}`);
@@ -176,6 +184,8 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
     };
     if (!decision.reason) throw new HttpError(400, 'invalid_request', 'a decision gives its reason');
     request.auditNote.subjects = [period, repairId, decision.original_id, ...(decision.repaired_id ? [decision.repaired_id] : [])];
+    // Recorded first: a decision whose audit record cannot be written is not kept.
+    await recordBeforeCommit(request);
     return decisions.record(decision);
   });
 };

@@ -1,8 +1,13 @@
 /** JSON Schemas shared by the routes. */
+/** Every error's one body (see plugins/httpErrors.ts). */
 export const errorSchema = {
   type: 'object',
-  required: ['error', 'message'],
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error', 'message', 'requestId'],
+  properties: {
+    error: { type: 'string', description: 'A stable code, e.g. not_granted, invalid_purpose, rate_limited' },
+    message: { type: 'string', description: 'What went wrong, in words; at most a short excerpt of what was sent' },
+    requestId: { type: 'string', description: 'The request id, also in the request-id header and the audit record' },
+  },
 } as const;
 
 export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema } as const;

@@ -1,10 +1,12 @@
 /** Who the caller is: the console asks once after login to know which pages to show. */
 import type { FastifyPluginAsync } from 'fastify';
-import { requireRole } from '../plugins/exchange.js';
+import { caller } from '../plugins/exchange.js';
+import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses } from './schemas.js';
 
 export const sessionRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/v1/me', {
+    config: apiRoute('session', 'whoami', ['department', 'provider', 'steward', 'analyst', 'auditor'], 'read'),
     schema: {
       summary: 'The calling client: id, name, department and roles (never its key)', tags: ['console'],
       response: {
@@ -16,8 +18,7 @@ export const sessionRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
   }, async (request) => {
-    request.auditNote = { resource: 'session', action: 'whoami' };
-    const client = requireRole(request, 'department', 'provider', 'steward', 'analyst', 'auditor');
+    const client = caller(request);
     return { id: client.id, name: client.name, department: client.department, roles: client.roles };
   });
 };

@@ -5,8 +5,7 @@
  * failed step runs and the period stays unpublished.
  */
 import type { FlowJob, JobsOptions } from 'bullmq';
-import { CYCLE_STEPS, collectStepName, type CycleStep } from '../cycle/cycleSteps.js';
-import { stepRetryPolicy } from '../notify/retryPolicy.js';
+import { CYCLE_STEPS, collectStepName, retryPolicyOf, type CycleStep } from '../cycle/cycleSteps.js';
 
 export interface CycleJobData {
   period: string;
@@ -23,7 +22,7 @@ export function cycleJobId(data: CycleJobData, step: string): string {
 }
 
 export function stepJobOptions(data: CycleJobData, step: string): JobsOptions {
-  const policy = stepRetryPolicy();
+  const policy = retryPolicyOf(step.startsWith('collect:') ? 'collect' : step);
   return {
     jobId: cycleJobId(data, step),
     attempts: policy.attempts,

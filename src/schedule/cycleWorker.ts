@@ -10,10 +10,9 @@ import type { Logger } from 'pino';
 import type { ConnectorSet } from '../connectors/manifest.js';
 import { finishRunRecord, readRunRecord, readCycleStatus, updateStepRecord } from '../cycle/cycleStatus.js';
 import {
-  CYCLE_STEPS, checkStep, collectStep, collectStepName, crossCheckStep, describeAttempt, describeCrossCheck, describePublish, governStep, notifySubscriber, publishStep,
-  subscribersToNotify, type PublishOutcome, type StepInput,
+  CYCLE_STEPS, collectStep, collectStepName, describeAttempt, describePublish, notifySubscriber,
+  subscribersToNotify, WAREHOUSE_STEPS, type PublishOutcome, type StepInput,
 } from '../cycle/cycleSteps.js';
-import { connectorIdsOf } from '../cycle/runCycle.js';
 import { trackStep, type ProgressReporter, type StepReport } from '../cycle/trackStep.js';
 import { webhookRetryPolicy } from '../notify/retryPolicy.js';
 import { config } from '../config.js';
@@ -57,10 +56,9 @@ export function startCycleWorker(options: WorkerOptions): Worker {
       const attempt = await tracked(job, collectStepName(data.connectorId!), () => lease.use((w) => collectStep(w, stepInput(data), data.connectorId!)), describeAttempt);
       return { connector: attempt.connector, status: attempt.status, rowsLoaded: attempt.batch?.rowsLoaded ?? 0 };
     },
-    check: (job) => tracked(job, 'check', (progress) => lease.use((w) => checkStep(w, stepInput(job.data), progress)), (detail) => ({ detail })),
-    govern: (job) => tracked(job, 'govern', () => lease.use((w) => governStep(w, stepInput(job.data))), (g) => ({ detail: `${g.persons} persons, ${g.entities} entities` })),
-    crosscheck: (job) => tracked(job, 'crosscheck', async (progress) => describeCrossCheck(await lease.use((w) => crossCheckStep(w, stepInput(job.data), progress))), (detail) => ({ detail })),
-    publish: (job) => tracked(job, 'publish', () => lease.use((w) => publishStep(w, stepInput(job.data), connectorIdsOf(options.set))), (o) => ({ detail: describePublish(o) })),
+    // check, govern, crosscheck, publish: the steps table the in-process run runs too.
+    ...Object.fromEntries(WAREHOUSE_STEPS.map((step) => [step.name, (job: Job) =>
+      tracked(job, step.name, (progress) => lease.use((w) => step.run(w, stepInput(job.data as CycleJobData), progress)), (value) => ({ detail: step.describe(value) }))])),
     notify: async (job) => {
       const data = job.data as CycleJobData;
       const outcome = Object.values(await job.getChildrenValues())[0] as PublishOutcome | undefined;

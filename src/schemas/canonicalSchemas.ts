@@ -24,6 +24,8 @@ export interface CanonicalField {
   authority: string;
   references?: { schema: string; field: string; severity?: 'error' | 'warn' };
   freshness?: boolean;
+  /** The layout is the department's own (x-department-defined): a manifest may declare it. */
+  departmentDefined?: boolean;
   required: boolean;
 }
 
@@ -45,6 +47,7 @@ type RawProperty = Omit<CanonicalField, 'name' | 'description' | 'authority' | '
   'x-authority'?: string;
   'x-references'?: CanonicalField['references'];
   'x-freshness'?: boolean;
+  'x-department-defined'?: boolean;
 };
 
 const KNOWN_FORMATS: FieldFormat[] = ['date', 'year-month', 'cn-resident-id', 'cn-uscc', 'cn-disability-certificate'];
@@ -52,7 +55,7 @@ const KNOWN_FORMATS: FieldFormat[] = ['date', 'year-month', 'cn-resident-id', 'c
 /** An ajv instance that knows the exchange's formats and x- annotations, for validating schemas themselves. */
 export function schemaAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
-  for (const keyword of ['x-table', 'x-key', 'x-authority', 'x-references', 'x-freshness']) ajv.addKeyword(keyword);
+  for (const keyword of ['x-table', 'x-key', 'x-authority', 'x-references', 'x-freshness', 'x-department-defined']) ajv.addKeyword(keyword);
   for (const format of KNOWN_FORMATS) ajv.addFormat(format, true);
   return ajv;
 }
@@ -76,6 +79,7 @@ function toSchema(name: string, json: Record<string, unknown>): CanonicalSchema 
       authority: p['x-authority'] ?? (json['x-authority'] as string),
       references: p['x-references'],
       freshness: p['x-freshness'],
+      departmentDefined: p['x-department-defined'],
       required: required.has(fieldName),
     };
   });

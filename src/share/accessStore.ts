@@ -84,12 +84,17 @@ export class AccessStore {
     return state;
   }
 
-  /** Change the state under the lock; `change` sees the latest state and mutates it. */
-  async update<T>(change: (state: AccessState) => T): Promise<T> {
-    return withLock(join(this.dir, 'access.lock'), () => {
+  /**
+   * Change the state under the lock; `change` sees the latest state and mutates it. `beforeCommit`
+   * runs after the change is made and before it is written (still under the lock): the audit record
+   * goes there, so that a change whose record cannot be written is not made.
+   */
+  async update<T>(change: (state: AccessState) => T, beforeCommit?: (result: T) => Promise<void>): Promise<T> {
+    return withLock(join(this.dir, 'access.lock'), async () => {
       this.cached = undefined;
       const state = structuredClone(this.read());
       const result = change(state);
+      if (beforeCommit) await beforeCommit(result);
       writeJsonAtomic(this.file, state);
       this.cached = undefined;
       return result;

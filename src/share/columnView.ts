@@ -149,7 +149,74 @@ class Column implements ColumnReader {
   }
 }
 
-export class ColumnView {
+/** What a served view answers, whether its columns are loaded (below) or read from a served file (mappedView.ts). */
+export interface ColumnView {
+  /** Distinct keys. */
+  readonly size: number;
+  /** Keys in row order (each once). */
+  keys(): IterableIterator<string>;
+  has(key: string): boolean;
+  /** The row holding `key`, if any: valid for the column readers of this view. */
+  row(key: string): number | undefined;
+  /** A column to read rows of, for answers planned once per view (disclose.ts). */
+  column(name: string): ColumnReader | undefined;
+  value(row: number, column: string): unknown;
+  /** A whole row as a plain object (provenance as one object), for the paths that want one. */
+  get(key: string): ViewRecord | undefined;
+  /** Bytes this process holds for the view. */
+  readonly memoryBytes: number;
+}
+
+/** A stored view's columns as served, and its row count. */
+export interface ViewShape { columns: { name: string; kind: ColumnKind }[]; rows: number }
+
+/**
+ * Stream `table` of an open snapshot in its served form (text, numbers, yes/no; see columnSpecs),
+ * chunk by chunk: `onChunk` gets each column's data, the row the chunk starts at and its length.
+ */
+export async function streamView(connection: DuckDBConnection, table: string,
+  onShape: (shape: ViewShape) => void, onChunk: (data: ColumnData[], at: number, rows: number) => void | Promise<void>): Promise<number> {
+  const shape = await connection.run(`SELECT * FROM ${ident(table)} LIMIT 0`);
+  const specs = columnSpecs(shape.columnNames(), shape.columnTypes());
+  const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${ident(table)}`)).getRows()[0]![0]);
+  onShape({ columns: specs.map(({ name, kind }) => ({ name, kind })), rows: count });
+  const result = await connection.stream(`SELECT ${specs.map((s) => `${s.select} AS ${ident(s.name)}`).join(', ')} FROM ${ident(table)}`);
+  const plans = planColumns(result.columnNames(), result.columnTypes());
+  let rows = 0;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const n = chunk.rowCount;
+    if (rows + n > count) throw new Error(`${table} changed while it was read`);
+    await onChunk(plans.map((plan, c) => plan.read(chunk, c, n)), rows, n);
+    rows += n;
+  }
+  if (rows !== count) throw new Error(`${table}: read ${rows} of ${count} rows; the snapshot could not be read whole`);
+  return count;
+}
+
+/** Text, JSON text, number or yes/no of one value, as a client sees it. */
+export function decodedValue(kind: ColumnKind, bytes: Buffer, start: number, end: number): unknown {
+  switch (kind) {
+    case 'text': return bytes.toString('utf8', start, end);
+    case 'json': return JSON.parse(bytes.toString('utf8', start, end)) as unknown;
+    case 'number': return bytes.readDoubleLE(start);
+    case 'bool': return bytes[start] === 1;
+  }
+}
+
+/** A whole row as a plain object, provenance groups gathered into one `provenance` object. */
+export function recordOf(columns: readonly ColumnReader[], row: number): ViewRecord {
+  const record: ViewRecord = {};
+  const provenance: Record<string, unknown> = {};
+  for (const column of columns) {
+    if (column.name.startsWith(PROVENANCE_PREFIX)) provenance[column.name.slice(PROVENANCE_PREFIX.length)] = column.value(row);
+    else record[column.name] = column.value(row);
+  }
+  if (columns.some((c) => c.name.startsWith(PROVENANCE_PREFIX))) record.provenance = provenance;
+  return record;
+}
+
+/** A view whose columns are all loaded into this process (the format before served files; kept as the baseline and fallback). */
+export class LoadedColumnView implements ColumnView {
   private readonly byName: Map<string, Column>;
 
   private constructor(private readonly columns: Column[], private readonly index: KeyIndex) {
@@ -157,25 +224,15 @@ export class ColumnView {
   }
 
   /** Load `table` of an open snapshot, keyed by its column `key`. */
-  static async load(connection: DuckDBConnection, table: string, key: string): Promise<ColumnView> {
-    const shape = await connection.run(`SELECT * FROM ${ident(table)} LIMIT 0`);
-    const specs = columnSpecs(shape.columnNames(), shape.columnTypes());
-    const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${ident(table)}`)).getRows()[0]![0]);
-    const columns = specs.map((s) => new Column(s.name, s.kind, count));
-    const result = await connection.stream(`SELECT ${specs.map((s) => `${s.select} AS ${ident(s.name)}`).join(', ')} FROM ${ident(table)}`);
-    const plans = planColumns(result.columnNames(), result.columnTypes());
-    let rows = 0;
-    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const n = chunk.rowCount;
-      if (rows + n > count) throw new Error(`${table} changed while it was loaded`);
-      plans.forEach((plan, c) => columns[c]!.append(rows, plan.read(chunk, c, n), n));
-      rows += n;
-    }
-    if (rows !== count) throw new Error(`${table}: read ${rows} of ${count} rows; the snapshot could not be loaded whole`);
+  static async load(connection: DuckDBConnection, table: string, key: string): Promise<LoadedColumnView> {
+    let columns: Column[] = [];
+    await streamView(connection, table,
+      (shape) => { columns = shape.columns.map((s) => new Column(s.name, s.kind, shape.rows)); },
+      (data, at, n) => data.forEach((d, c) => columns[c]!.append(at, d, n)));
     for (const column of columns) column.seal();
     const keys = columns.find((c) => c.name === key);
     if (!keys) throw new Error(`${table} has no key column ${key}`);
-    return new ColumnView(columns, new KeyIndex(keys.keyColumn()));
+    return new LoadedColumnView(columns, new KeyIndex(keys.keyColumn()));
   }
 
   get size(): number {
@@ -204,18 +261,9 @@ export class ColumnView {
     return this.byName.get(column)?.value(row) ?? null;
   }
 
-  /** A whole row as a plain object (provenance as one object), for the paths that want one. */
   get(key: string): ViewRecord | undefined {
     const row = this.index.row(key);
-    if (row === undefined) return undefined;
-    const record: ViewRecord = {};
-    const provenance: Record<string, unknown> = {};
-    for (const column of this.columns) {
-      if (column.name.startsWith(PROVENANCE_PREFIX)) provenance[column.name.slice(PROVENANCE_PREFIX.length)] = column.value(row);
-      else record[column.name] = column.value(row);
-    }
-    if (this.columns.some((c) => c.name.startsWith(PROVENANCE_PREFIX))) record.provenance = provenance;
-    return record;
+    return row === undefined ? undefined : recordOf(this.columns, row);
   }
 
   /** Bytes held by the columns and the key index. */

@@ -15,9 +15,6 @@ import { PROVENANCE_PREFIX, type ColumnReader, type ColumnView } from './columnV
 import type { JsonBytes } from './jsonBytes.js';
 import { mask } from './masks.js';
 
-/** The department answering for a field when the view has no provenance group for it. */
-const GROUP_DEPARTMENT: Record<string, string> = { property: 'real-estate' };
-
 const bytesOf = (json: string): Buffer => Buffer.from(json, 'utf8');
 
 interface PlannedField {
@@ -66,7 +63,8 @@ function makePlan(grant: Grant, resource: CatalogResource, view: ColumnView): Di
       sources.set(group, {
         key: bytesOf(`${JSON.stringify(group)}:`),
         column: view.column(column),
-        fallback: bytesOf(GROUP_DEPARTMENT[group] ? JSON.stringify({ department: GROUP_DEPARTMENT[group] }) : 'null'),
+        // No provenance for a group: no department holds such a record (both views carry every group the catalog names).
+        fallback: bytesOf('null'),
       });
     }
   }

@@ -19,14 +19,28 @@ export interface KeyColumn {
   rows: number;
 }
 
-const EMPTY = -1;
+/** A free slot of the table. */
+export const EMPTY = -1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-function hashString(key: string): number {
+/** FNV-1a over the key's UTF-16 code units: the slot a key's probe starts at is this, masked. */
+export function hashString(key: string): number {
   let hash = FNV_OFFSET;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), FNV_PRIME);
   return hash >>> 0;
+}
+
+/** Whether bytes[start, end) hold `key`: byte by byte while both are ASCII, as text otherwise. */
+export function bytesHoldKey(bytes: Buffer, start: number, end: number, key: string): boolean {
+  const length = end - start;
+  let i = 0;
+  for (; i < length && i < key.length; i++) {
+    const byte = bytes[start + i]!;
+    if (byte >= 0x80 || key.charCodeAt(i) >= 0x80) return bytes.toString('utf8', start, end) === key;
+    if (byte !== key.charCodeAt(i)) return false;
+  }
+  return i === length && i === key.length;
 }
 
 export class KeyIndex {
@@ -70,6 +84,17 @@ export class KeyIndex {
     return this.slots.byteLength;
   }
 
+  /** The table itself (row per slot, EMPTY where free), for a served file to write as its key index. */
+  get table(): Readonly<Int32Array> {
+    return this.slots;
+  }
+
+  /** The key `row` holds (a valid row). */
+  keyOf(row: number): string {
+    const { bytes, offsets } = this.column;
+    return bytes.toString('utf8', offsets[row]!, offsets[row + 1]!);
+  }
+
   private insert(row: number): void {
     const key = this.keyOf(row);
     for (let slot = hashString(key) & this.mask; ; slot = (slot + 1) & this.mask) {
@@ -86,22 +111,9 @@ export class KeyIndex {
     }
   }
 
-  private keyOf(row: number): string {
-    const { bytes, offsets } = this.column;
-    return bytes.toString('utf8', offsets[row]!, offsets[row + 1]!);
-  }
-
-  /** Whether `row`'s key is `key`: byte by byte while both are ASCII, as text otherwise. */
+  /** Whether `row`'s key is `key`. */
   private rowHolds(row: number, key: string): boolean {
     const { bytes, offsets } = this.column;
-    const start = offsets[row]!;
-    const length = offsets[row + 1]! - start;
-    let i = 0;
-    for (; i < length && i < key.length; i++) {
-      const byte = bytes[start + i]!;
-      if (byte >= 0x80 || key.charCodeAt(i) >= 0x80) return this.keyOf(row) === key;
-      if (byte !== key.charCodeAt(i)) return false;
-    }
-    return i === length && i === key.length;
+    return bytesHoldKey(bytes, offsets[row]!, offsets[row + 1]!, key);
   }
 }

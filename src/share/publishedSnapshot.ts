@@ -2,13 +2,15 @@
  * What the API serves: a published period's views copied into a DuckDB file of their own,
  * which API processes open read-only while the cycle writes the warehouse. A pointer file
  * (published/CURRENT.json, replaced atomically) names the current one; publishing a new period
- * writes a new file and moves the pointer, and the servers switch over.
+ * writes a new file and the served files beside it (servedFile.ts), then moves the pointer, and the
+ * servers switch over.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { writeJsonAtomic } from '../store/fileLock.js';
 import { join } from 'node:path';
 import { quotedString as str } from '@duckdb/node-api';
 import type { Warehouse } from '../store/warehouse.js';
+import { ensureServedFiles, SERVED_VIEWS, servedFilePath } from './servedFile.js';
 
 export interface SnapshotPointer {
   period: string;
@@ -84,6 +86,8 @@ export async function writeSnapshotFile(warehouse: Warehouse, period: string): P
     await warehouse.run(`DETACH snapshot`);
   }
   renameSync(partial, join(dir, file));
+  // The files API processes answer lookups from, written before the pointer names the snapshot.
+  await ensureServedFiles(join(dir, file));
   return file;
 }
 
@@ -137,5 +141,6 @@ function pruneSnapshots(dir: string, current: string): void {
   for (const old of files.slice(KEPT_SNAPSHOTS - 1)) {
     rmSync(join(dir, old), { force: true });
     rmSync(join(dir, `${old}.wal`), { force: true });
+    for (const view of SERVED_VIEWS) rmSync(servedFilePath(join(dir, old), view.table), { force: true });
   }
 }

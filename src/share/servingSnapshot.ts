@@ -1,16 +1,30 @@
 /**
- * The published snapshot being served: each view held in memory as a ColumnView (a map from ID
- * number or USCC to row over flat columns), so a lookup is a map read rather than a query (a
- * DuckDB point query costs about a millisecond). The snapshot's DuckDB file stays open read-only for bulk extracts.
- * When CURRENT.json moves, the next snapshot is loaded beside the current one and swapped in;
- * requests in flight keep the one they started with.
+ * The published snapshot being served: each view answered from its served file (servedFile.ts,
+ * mappedView.ts), read through the page cache that every API process on the machine shares, so a
+ * lookup is an index probe and a record read rather than a query (a DuckDB point query costs about a
+ * millisecond), a process holds only what its lookups read, and opening a snapshot reads two headers
+ * however many persons it holds. The snapshot's DuckDB file stays open read-only for bulk extracts.
+ *
+ * When CURRENT.json moves, the next snapshot is opened beside the current one and swapped in;
+ * requests in flight keep the one they started with (its files stay open until it is closed).
+ *
+ * DX_SERVING_FORMAT=loaded loads every view into this process instead (LoadedColumnView), the way
+ * snapshots were served before served files: the baseline the serving bench compares against.
  */
 import { openDuckDB } from '../store/duckdb.js';
 import { join } from 'node:path';
 import { unwatchFile, watchFile } from 'node:fs';
-import { type DuckDBConnection } from '@duckdb/node-api';
-import { ColumnView } from './columnView.js';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { LoadedColumnView, type ColumnView } from './columnView.js';
+import { MappedView } from './mappedView.js';
 import { publishedDir, readPointer, type SnapshotPointer } from './publishedSnapshot.js';
+import { ensureServedFiles, servedFilePath } from './servedFile.js';
+
+export type ServingFormat = 'mapped' | 'loaded';
+
+export function servingFormat(): ServingFormat {
+  return process.env.DX_SERVING_FORMAT === 'loaded' ? 'loaded' : 'mapped';
+}
 
 export interface ServingSnapshot {
   pointer: SnapshotPointer;
@@ -21,16 +35,36 @@ export interface ServingSnapshot {
   close(): void;
 }
 
-export async function loadSnapshot(dataDir: string, pointer: SnapshotPointer): Promise<ServingSnapshot> {
-  const instance = await openDuckDB(join(publishedDir(dataDir), pointer.file), { access_mode: 'READ_ONLY', threads: '2' });
+async function loadedViews(instance: DuckDBInstance): Promise<{ persons: ColumnView; entities: ColumnView; close(): void }> {
   const connection = await instance.connect();
-  const persons = await ColumnView.load(connection, 'population', 'id_number');
-  const entities = await ColumnView.load(connection, 'legal_entity', 'uscc');
+  const persons = await LoadedColumnView.load(connection, 'population', 'id_number');
+  const entities = await LoadedColumnView.load(connection, 'legal_entity', 'uscc');
   connection.closeSync();
+  return { persons, entities, close: () => undefined };
+}
+
+/** The served files of a snapshot, written first if it was published before they existed. */
+async function mappedViews(snapshotPath: string): Promise<{ persons: ColumnView; entities: ColumnView; close(): void }> {
+  await ensureServedFiles(snapshotPath);
+  const persons = MappedView.open(servedFilePath(snapshotPath, 'population'));
+  try {
+    const entities = MappedView.open(servedFilePath(snapshotPath, 'legal_entity'));
+    return { persons, entities, close: () => { persons.close(); entities.close(); } };
+  } catch (error) {
+    persons.close();
+    throw error;
+  }
+}
+
+export async function loadSnapshot(dataDir: string, pointer: SnapshotPointer, format: ServingFormat = servingFormat()): Promise<ServingSnapshot> {
+  const path = join(publishedDir(dataDir), pointer.file);
+  const views = format === 'mapped' ? await mappedViews(path) : undefined;
+  const instance = await openDuckDB(path, { access_mode: 'READ_ONLY', threads: '2' });
+  const { persons, entities, close } = views ?? await loadedViews(instance);
   return {
     pointer, persons, entities,
     connect: () => instance.connect(),
-    close: () => instance.closeSync(),
+    close: () => { close(); instance.closeSync(); },
   };
 }
 
@@ -54,7 +88,7 @@ export class SnapshotHolder {
         const next = await loadSnapshot(this.dataDir, pointer);
         const previous = this.snapshot;
         this.snapshot = next;
-        this.log(`serving ${pointer.period} (${next.persons.size} persons, ${next.entities.size} entities, ${Math.round((next.persons.memoryBytes + next.entities.memoryBytes) / 2 ** 20)} MiB of columns)`);
+        this.log(`serving ${pointer.period} (${next.persons.size} persons, ${next.entities.size} entities, ${Math.round((next.persons.memoryBytes + next.entities.memoryBytes) / 2 ** 20)} MiB held)`);
         // Requests that started on the previous snapshot finish on it; extracts get a minute.
         if (previous) setTimeout(() => previous.close(), 60_000).unref();
       } finally {

@@ -9,6 +9,7 @@ import { config } from '../config.js';
 import { openDuckDB } from './duckdb.js';
 import { PIPELINES_DIR } from '../paths.js';
 import { installIdentifierMacros } from '../ids/sqlMacros.js';
+import { COLLECT_BOOKKEEPING } from '../collect/collectBookkeeping.js';
 
 export type SqlParams = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -91,6 +92,7 @@ export class Warehouse {
     const connection = await instance.connect();
     const warehouse = new Warehouse(dataDir, instance, connection, threads);
     for (const statement of readPipelineSql('warehouse/metadata.sql')) await connection.run(statement);
+    for (const statement of COLLECT_BOOKKEEPING) await connection.run(statement);
     await installIdentifierMacros(connection);
     for (const statement of readPipelineSql('macros/names.sql')) await connection.run(statement);
     return warehouse;

@@ -45,6 +45,8 @@ t.test('the written-out canonical form of a record is byte for byte canonicalJso
     resource: text, action: text, subjects: fc.array(text, { maxLength: 4 }), fields: fc.array(text, { maxLength: 4 }),
     outcome: fc.constantFrom('allowed' as const, 'denied' as const, 'error' as const), status: fc.integer({ min: 100, max: 599 }),
     reason: fc.option(text, { nil: undefined }),
+    legalBasis: fc.option(text, { nil: undefined }), initiator: fc.option(text, { nil: undefined }),
+    subjectsSent: fc.option(fc.array(text, { maxLength: 4 }), { nil: undefined }),
   }, { requiredKeys: ['time', 'requestId', 'client', 'department', 'purpose', 'resource', 'action', 'subjects', 'fields', 'outcome', 'status'] });
   // A frozen list (a grant's fields) is written once and then reused: every later record still gets its own JSON.
   const frozen = fc.array(fc.array(text, { maxLength: 4 }).map((list) => Object.freeze(list)), { minLength: 1, maxLength: 3 });

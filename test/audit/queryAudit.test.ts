@@ -36,7 +36,7 @@ t.test('filters combine', async (t) => {
   t.same(window.map((r) => r.requestId), ['req-12', 'req-11', 'req-10'], 'from inclusive, to exclusive');
   const sameInstantOtherZone = entry(10).time.replace('Z', '+00:00');
   t.equal((await queryAudit(dir, { from: sameInstantOtherZone, to: entry(11).time })).length, 1, 'times compared as instants');
-  await t.rejects(queryAudit(dir, { from: 'last week' }), /not an ISO 8601 time/);
+  await t.rejects(queryAudit(dir, { from: 'last week' }), /not an ISO 8601 date or time/);
 });
 
 t.test('a missing audit directory gives nothing', async (t) => {

@@ -49,7 +49,7 @@ t.test('references, freshness and drift are measured per batch', async (t) => {
   const result = (connector: string, rule: string) => results.find((r) => r.connector === `social-security/${connector}` && r.rule_id === rule)!;
   t.match(result('pension-payment', 'reference:id_number'), { status: 'error', failed_rows: 1 });
   t.match(result('pension-payment', 'freshness'), { status: 'error', message: 'latest pay_month is 2026-10; 2026-11 or later expected' });
-  t.match(result('pension-recipient', 'row_count_drift'), { status: 'warn', failed_rows: 3, message: '10 rows in 2026-10, 13 now (+3)' });
+  t.match(result('pension-recipient', 'row_count_drift'), { status: 'warn', failed_rows: 3, message: '10 rows for 2026-10, 13 for 2026-11 (+3)' });
   const failure = await warehouse.one<{ file: string; line: number; value: string; detail: string }>(
     `SELECT file, line, value, detail FROM check_failures WHERE period = '2026-11' AND rule_id = 'reference:id_number'`);
   t.same(failure, { file: 'social-security/养老金发放明细_202611.csv', line: 3, value: id(99), detail: 'not in pension_recipient' });

@@ -31,7 +31,7 @@ t.test('dx cycle collects and checks the committed sample; dx report checks tell
   }
   t.equal(report.totals.rows_quarantined, truth.brokenRows.length, 'the planted broken rows, and only they, are quarantined');
   const drift = report.batches.find((b) => b.connector === 'police/household-register')!.rules.find((r) => r.rule_id === 'row_count_drift')!;
-  t.match(drift.message, /rows in 2026-10/, 'drift is measured against the previous period');
+  t.match(drift.message, /rows for 2026-10/, 'drift is measured against the previous period');
   const quarantine = await runDx(['report', 'quarantine', '--period', '2026-11', '--format', 'json', '--data', data, '--limit', '1000']);
   t.equal((JSON.parse(quarantine.stdout) as unknown[]).length, truth.brokenRows.length);
   for (const [name, header] of [['checks', 'connector,status,rows_read,rows_loaded,rows_quarantined,error_rules,warn_rules,error'], ['quarantine', 'connector,file,line,reason,raw_line'], ['failures', 'connector,rule_id,file,line,value,detail']]) {

@@ -25,7 +25,7 @@ t.test('the full cycle governs; publishing needs a clean period or a steward\'s 
   t.ok(report.conflicts.items.length > 0 && report.conflicts.items.every((c) => c.sources.length >= 2));
   t.equal(report.month_over_month?.previous_period, '2026-10');
   const csv = await runDx(['report', 'reconciliation', '--period', '2026-11', '--format', 'csv', '--data', data]);
-  const lines = csv.stdout.trim().split('\n');
+  const lines = csv.stdout.trim().split('\r\n');
   t.equal(lines[0], 'section,kind,subject_type,subject_id,department,value,other_department,other_value,file,line,detail');
   t.ok(lines.some((l) => l.startsWith('conflict,alive_in_police_dead_elsewhere,person,')));
   t.ok(lines.some((l) => l.startsWith('id_resolution,repaired,person,')));

@@ -62,7 +62,7 @@ t.test('a new layout is onboarded by writing one manifest', async (t) => {
     { line: 3, connector: 'guyang-police/resident-roll', id_number: WUYUN, id_number_original: `150222${fullWidth(WUYUN.slice(8, 17))}`, name: '乌云', sex: 'F', birth_date: '1959-12-24', registered_area_code: '150222', status: 'deceased' },
   ]);
   const quarantined = await warehouse.one<{ line: number; reason: string }>(`SELECT line, reason FROM quarantine`);
-  t.same(quarantined, { line: 4, reason: 'birth_date (生日): unparseable date "1987年13月6日"' });
+  t.same(quarantined, { line: 4, reason: 'birth_date: "1987年13月6日" (生日) is not a date in YYYY年M月D日' });
   await checkPeriod(warehouse, set.connectors, '2026-11');
   const idCheck = await warehouse.one<{ status: string; failed_rows: number }>(`SELECT status, failed_rows FROM check_results WHERE rule_id = 'format:id_number'`);
   t.same(idCheck, { status: 'pass', failed_rows: 0 });

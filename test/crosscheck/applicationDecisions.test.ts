@@ -98,8 +98,7 @@ t.test('GET /v1/applications/decisions', async (t) => {
     t.ok(lists.some((r) => r.client === auditor.id && r.outcome === 'allowed'));
     t.ok(lists.some((r) => r.client === clerk.id && r.outcome === 'denied'));
     t.ok(lists.some((r) => r.client === null && r.outcome === 'denied'));
-    // A request refused by its schema never reaches the route: the audit names it by its path.
-    const invalid = await queryAudit(auditDirOf(dataDir), { resource: '/v1/applications/decisions' });
-    t.ok(invalid.some((r) => r.client === steward.id && r.outcome === 'error' && r.status === 400), 'a bad filter too');
+    // A request refused by its schema never reaches the handler: the audit names it as its route declares.
+    t.ok(lists.some((r) => r.client === steward.id && r.outcome === 'error' && r.status === 400), 'a bad filter too');
   });
 });

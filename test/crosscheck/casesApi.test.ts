@@ -1,19 +1,12 @@
 /** Analysts and stewards read and change cases over the API; everyone else is refused; every request is audited. */
 import t from 'tap';
-import { crossCheckPeriod } from '../../src/crosscheck/crossCheckPeriod.js';
 import { queryAudit } from '../../src/audit/queryAudit.js';
 import { auditDirOf } from '../../src/routes/audit.js';
-import { Warehouse } from '../../src/store/warehouse.js';
-import { client, exchange, publishedDataDir } from '../helpers/exchange.js';
+import { client, exchange } from '../helpers/exchange.js';
+import { crossCheckedDataDir } from '../helpers/crossCheckedData.js';
 
 t.test('cases over the API', async (t) => {
-  const dataDir = await publishedDataDir(t, ['2026-11']);
-  const warehouse = await Warehouse.open(dataDir, { memoryLimit: '1GB' });
-  try {
-    await crossCheckPeriod(warehouse, '2026-11');
-  } finally {
-    warehouse.close();
-  }
+  const dataDir = await crossCheckedDataDir(t);
   const analyst = await client(dataDir, 'fraud-analyst', 'audit-office', ['analyst']);
   const clerk = await client(dataDir, 'civil-clerk', 'civil-affairs');
   const app = await exchange(t, dataDir);

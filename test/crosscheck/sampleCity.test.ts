@@ -80,7 +80,7 @@ t.test('cross-checks of the sample city over two periods', async (t) => {
     const [dismissed] = listCases(store, { status: 'dismissed' });
     const csv = await runDx(['cases', '--period', '2026-11', '--rule', 'pension_after_death', '--format', 'csv', '--data', warehouse.dataDir]);
     t.equal(csv.code, 0, csv.stderr);
-    t.match(csv.stdout, /^case,rule,status,subject,name,reason,periods,amount,total,summary\n/);
+    t.match(csv.stdout, /^\ufeffcase,rule,status,subject,name,reason,periods,amount,total,summary\r\n/);
     t.equal(csv.stdout.trim().split('\n').length, 1 + truth.pensionsAfterDeath.length);
     const reopen = await runDx(['cases', 'reopen', dismissed!.caseId, '--reason', 'the namesake explanation did not hold', '--by', 'supervisor', '--data', warehouse.dataDir]);
     t.equal(reopen.code, 0, reopen.stderr);

@@ -6,6 +6,7 @@ import { loadConnectorSet } from '../../src/connectors/manifest.js';
 import { runCycle } from '../../src/cycle/runCycle.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { exportSnapshot, KEPT_SNAPSHOTS, publishedDir, readPointer } from '../../src/share/publishedSnapshot.js';
+import { SERVED_VIEWS } from '../../src/share/servedFile.js';
 import { tempWarehouse } from '../helpers/warehouse.js';
 
 t.test('old snapshot files are pruned, the current one and its predecessors kept', async (t) => {
@@ -21,4 +22,6 @@ t.test('old snapshot files are pruned, the current one and its predecessors kept
   t.same(files, exported.slice(-KEPT_SNAPSHOTS).sort(), 'the newest are kept');
   t.equal(readPointer(warehouse.dataDir)!.file, exported.at(-1));
   t.ok(existsSync(join(publishedDir(warehouse.dataDir), exported.at(-1)!)), 'the current file is there');
+  const served = readdirSync(publishedDir(warehouse.dataDir)).filter((f) => f.endsWith('.served')).sort();
+  t.same(served, exported.slice(-KEPT_SNAPSHOTS).flatMap((f) => SERVED_VIEWS.map((v) => `${f}.${v.table}.served`)).sort(), 'each kept snapshot keeps its served files, and only they are kept');
 });

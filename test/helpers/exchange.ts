@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { exchangeApp, type AppOptions } from '../../src/app.js';
+import { exchangeServerOptions } from '../../src/server.js';
 import { loadConnectorSet } from '../../src/connectors/manifest.js';
 import { connectorIdsOf, runCycle } from '../../src/cycle/runCycle.js';
 import { publishPeriod } from '../../src/govern/publish.js';
@@ -60,13 +61,13 @@ export async function grant(dataDir: string, clientId: string, resource: string,
   const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
   if (resource === 'population' || resource === 'access-log') {
     const request = await requestGrant(store, { client: clientId, resource, fields, purposes, expiresAt, legalBasis: 'test' });
-    return (await decideGrant(store, request.id, { approve: true, by: 'test' })).id;
+    return (await decideGrant(store, request.id, { approve: true, by: 'test', reason: 'test grant' })).id;
   }
   return (await grantUnconditional(store, { client: clientId, resource, fields, purposes, expiresAt }, 'test')).id;
 }
 
 export async function exchange(t: Test, dataDir: string, options: Partial<AppOptions> = {}): Promise<FastifyInstance> {
-  const server = Fastify({ logger: false });
+  const server = Fastify(exchangeServerOptions({ logLevel: 'silent' }));
   await server.register(exchangeApp, { dataDir, auditChain: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, snapshotPollMs: 50, ...options });
   await server.ready();
   t.teardown(() => server.close());

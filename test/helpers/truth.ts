@@ -14,6 +14,8 @@ export interface Truth {
   idVariants: Array<AtLine & { field: string; written: string; trueId: string; kind: string }>;
   duplicateRows: Array<AtLine & { duplicateOf: number }>;
   invalidUscc: Array<AtLine & { written: string }>;
+  /** Rows of another kind in a mixed file (only when a layout filters). */
+  filteredRows?: Array<AtLine & { label: string }>;
   [other: string]: unknown;
 }
 

@@ -2,7 +2,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
-import { ColumnView } from '../../src/share/columnView.js';
+import { LoadedColumnView } from '../../src/share/columnView.js';
 import { JsonBytes } from '../../src/share/jsonBytes.js';
 import { openDb, TRICKY_STRINGS } from '../extracts/helpers.js';
 
@@ -67,7 +67,7 @@ t.test('a served column writes each value as JSON.stringify of its value would',
      FROM (SELECT unnest(range(len(l))) AS i, unnest(l) AS x FROM (SELECT $1 AS l))`,
     [listValue(texts)], [LIST(VARCHAR)],
   );
-  const view = await ColumnView.load(connection, 'served', 'key');
+  const view = await LoadedColumnView.load(connection, 'served', 'key');
   const out = new JsonBytes(16);
   let checked = 0;
   for (let i = 0; i < texts.length; i++) {

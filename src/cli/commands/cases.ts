@@ -25,6 +25,7 @@ export function registerCasesCommands(program: Command): void {
       await withWarehouse(options, async (warehouse) => {
         const result = await crossCheckPeriod(warehouse, options.period, { onProgress: (p) => process.stderr.write(`  ${p.rule}: ${p.findings}\n`) });
         process.stdout.write(`Cross-checked ${result.period}: ${result.findings} finding(s) from ${result.rules.length} rules; ${result.casesOpened} new case(s).\n`);
+        for (const r of result.rules.filter((x) => x.error)) process.stdout.write(`  not run: ${r.error}\n`);
       });
     });
 
