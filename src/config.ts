@@ -32,6 +32,9 @@ export const VARIABLES = [
   { name: 'DX_WEBHOOK_BACKOFF_MS', schema: { type: 'integer', minimum: 1, default: 2000 }, description: 'wait before a notification\'s second attempt (doubles after)' },
   { name: 'DX_MAX_EVENT_LOOP_DELAY_MS', schema: { type: 'integer', minimum: 0, default: 1000 }, description: 'the API answers 503 "overloaded" while its event loop lags more than this; 0 turns load shedding off (the tests do)' },
   { name: 'DX_PUBLISH_MAX_SHRINK', schema: { type: 'number', minimum: 0, maximum: 1, default: 0.2 }, description: 'the largest fraction a view may shrink against the served one before `dx publish` asks for --force' },
+  { name: 'DX_SERVING_FORMAT', schema: { enum: ['mapped', 'loaded'], default: 'mapped' }, description: 'how the API holds the served views: mapped from the snapshot\'s served files, or loaded into the process (docs/scale.md)' },
+  { name: 'DX_AUDIT_WITNESS', schema: { type: 'string', minLength: 1 }, description: 'witness folders (separated by :) that receive every audit chain\'s checkpoints (docs/audit.md)' },
+  { name: 'DX_LINK_DEBUG', schema: { type: 'boolean', default: false }, description: 'record linkage: print the trained m-probabilities of each EM run' },
   { name: 'PORT', schema: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 }, description: 'the port of `npm run demo` (`dx serve` takes --port)' },
   { name: 'DX_DEMO_DIR', schema: { type: 'string', minLength: 1, default: 'data/demo' }, description: 'where `npm run demo` builds its city and data folder' },
   { name: 'DX_DEMO_PERSONS', schema: { type: 'integer', minimum: 100, default: 20_000 }, description: 'persons in the demo\'s city' },
@@ -40,7 +43,7 @@ export const VARIABLES = [
 ] as const satisfies readonly Variable[];
 
 type Name = (typeof VARIABLES)[number]['name'];
-type ValueOf<S> = S extends { type: 'integer' | 'number' } ? number : S extends { type: 'boolean' } ? boolean : string;
+type ValueOf<S> = S extends { enum: readonly (infer E)[] } ? E : S extends { type: 'integer' | 'number' } ? number : S extends { type: 'boolean' } ? boolean : string;
 type WithDefault<V> = V extends { schema: { default: unknown } } ? true : false;
 export type ExchangeConfig = {
   [V in (typeof VARIABLES)[number] as V['name']]: WithDefault<V> extends true ? ValueOf<V['schema']> : ValueOf<V['schema']> | undefined;
@@ -68,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExchangeConfig
   for (const variable of VARIABLES) {
     const raw = env[variable.name];
     if (raw === undefined || raw.trim() === '') continue;
-    input[variable.name] = variable.schema.type === 'boolean' ? normaliseBoolean(raw) : raw.trim();
+    input[variable.name] = 'type' in variable.schema && variable.schema.type === 'boolean' ? normaliseBoolean(raw) : raw.trim();
   }
   if (!validate(input)) {
     const problems = (validate.errors ?? []).map((e) => {

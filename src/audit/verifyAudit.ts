@@ -5,6 +5,7 @@
  * that are gone. Files are streamed line by line. The first bad record of each chain is named; a
  * chain is only as trustworthy as its first break.
  */
+import { config } from '../config.js';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
@@ -157,7 +158,7 @@ async function verifyAgainstCheckpoints(dir: string, chain: string, check: Check
 }
 
 function witnessesFromEnv(): string[] {
-  return (process.env.DX_AUDIT_WITNESS ?? '').split(delimiter).filter(Boolean);
+  return (config().DX_AUDIT_WITNESS ?? '').split(delimiter).filter(Boolean);
 }
 
 /** Verify every chain in an audit directory (`*.log`, and every chain a checkpoint names). */

@@ -1,5 +1,6 @@
 /** The columns a sample file offers, as the connector would read them: CSV header, JSON keys, Parquet schema. */
-import { DuckDBInstance, quotedString as str } from '@duckdb/node-api';
+import { openDuckDB } from '../store/duckdb.js';
+import { quotedString as str } from '@duckdb/node-api';
 import type { DraftInput } from '../connectors/draftManifest.js';
 import type { Connector } from '../connectors/manifest.js';
 import { decodeStart, formatOf, jsonSample, readStart, sampleLines, sniffDelimiter, sniffEncoding } from '../connectors/sampleText.js';
@@ -24,7 +25,7 @@ export async function sampleHeader(warehouse: Warehouse, connector: Connector, p
 export async function draftInputOf(path: string, file: string): Promise<DraftInput> {
   const format = formatOf(path);
   if (format === 'parquet') {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '1', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
+    const instance = await openDuckDB(':memory:', { threads: '1', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
     const connection = await instance.connect();
     try {
       const reader = await connection.runAndReadAll(`SELECT * FROM read_parquet(${str(path)}) LIMIT 200`);

@@ -3,8 +3,8 @@
  * train the model (or read one), score the candidate pairs, cluster the links, write the
  * outputs. One file deduplicates; two link across.
  */
+import { openDuckDB } from '../store/duckdb.js';
 import { mkdirSync } from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { modelComparisons } from './comparisonLevels.js';
 import { addDerivedColumns } from './derivedColumns.js';
 import type { LinkageConfig } from './linkageConfig.js';
@@ -44,7 +44,7 @@ export async function runLinkage(run: LinkageRun): Promise<LinkageSummary> {
   const seconds: Record<string, number> = {};
   let started = performance.now();
   const lap = (step: string) => { const now = performance.now(); seconds[step] = (now - started) / 1000; started = now; };
-  const instance = await DuckDBInstance.create(':memory:', run.threads ? { threads: String(run.threads) } : {});
+  const instance = await openDuckDB(':memory:', run.threads ? { threads: String(run.threads) } : {});
   const connection = await instance.connect();
   try {
     const loaded = await loadLinkageRecords(connection, run.files, run.config);

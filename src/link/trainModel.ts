@@ -5,6 +5,7 @@
  * that two random records match) from the matches EM found in each rule's pairs divided by the
  * share of all matches that rule can find.
  */
+import { config as exchangeConfig } from '../config.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { gammaSql, type ModelComparison } from './comparisonLevels.js';
 import { describeBlockingRule, pairScopeSql, ruleConditionSql, rulePairCountSql, type LinkMode } from './blockingRules.js';
@@ -117,7 +118,7 @@ export async function trainModel(context: TrainingContext, log: (line: string) =
     runs.push({ rule, lambda: result.lambda, pairs });
     reports.push({ rule: describeBlockingRule(rule), pairs, sampledPairs: sampled, lambda: result.lambda, iterations: result.iterations, trained: comparisons.filter((_, k) => trained[k]).map((c) => c.name) });
     log(`EM on ${describeBlockingRule(rule)}: ${sampled} pairs, λ ${result.lambda.toPrecision(3)}, ${result.iterations} iterations`);
-    if (process.env.DX_LINK_DEBUG) log(JSON.stringify(result.m.map((levels, k) => trained[k] ? levels.map((x) => x.toFixed(3)) : null)));
+    if (exchangeConfig().DX_LINK_DEBUG) log(JSON.stringify(result.m.map((levels, k) => trained[k] ? levels.map((x) => x.toFixed(3)) : null)));
   }
   if (!runs.length) throw new Error('no training rule makes any pair of records, so m cannot be trained: add training rules (or pass --model)');
   const untrained = comparisons.filter((_, k) => trainedTimes[k] === 0).map((c) => c.name);

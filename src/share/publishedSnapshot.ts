@@ -6,7 +6,7 @@
  * servers switch over.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { writeJsonAtomic } from '../store/fileLock.js';
+import { pidAlive, writeJsonAtomic } from '../store/fileLock.js';
 import { join } from 'node:path';
 import { quotedString as str } from '@duckdb/node-api';
 import type { Warehouse } from '../store/warehouse.js';
@@ -111,11 +111,17 @@ export async function exportSnapshot(warehouse: Warehouse, period: string): Prom
   return pointer;
 }
 
-/** Files a killed publish left half-written (and their DuckDB WALs). */
+/** A temporary file (`<name>.<pid>[.<random>].tmp`, e.g. a served file being written) whose writer is gone. */
+function temporaryOfDeadProcess(file: string): boolean {
+  const writer = /\.(\d+)(\.[0-9a-z]+)?\.tmp$/.exec(file);
+  return writer !== null && !pidAlive(Number(writer[1]));
+}
+
+/** Files a killed publish left half-written (and their DuckDB WALs): partial snapshots, temporaries of dead writers. */
 export function removePartialSnapshots(dataDir: string): string[] {
   const dir = publishedDir(dataDir);
   if (!existsSync(dir)) return [];
-  const partial = readdirSync(dir).filter((f) => f.includes(PARTIAL) || /^CURRENT\.json\..*\.tmp$/.test(f));
+  const partial = readdirSync(dir).filter((f) => f.includes(PARTIAL) || temporaryOfDeadProcess(f));
   for (const f of partial) rmSync(join(dir, f), { force: true });
   return partial;
 }

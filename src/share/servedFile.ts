@@ -20,9 +20,10 @@
  *
  * Written whole to a temporary name and renamed, so a reader sees a complete file or none.
  */
+import { openDuckDB } from '../store/duckdb.js';
 import { existsSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnData } from '../extracts/columns.js';
 import { isValid } from '../extracts/duckdbVectors.js';
 import { streamView, type ColumnKind } from './columnView.js';
@@ -256,7 +257,7 @@ export async function writeServedView(connection: DuckDBConnection, table: strin
 export async function ensureServedFiles(snapshotPath: string): Promise<void> {
   const missing = SERVED_VIEWS.filter((v) => !existsSync(servedFilePath(snapshotPath, v.table)));
   if (missing.length === 0) return;
-  const instance = await DuckDBInstance.create(snapshotPath, { access_mode: 'READ_ONLY', threads: '2' });
+  const instance = await openDuckDB(snapshotPath, { access_mode: 'READ_ONLY', threads: '2' });
   try {
     const connection = await instance.connect();
     for (const view of missing) await writeServedView(connection, view.table, view.key, servedFilePath(snapshotPath, view.table));

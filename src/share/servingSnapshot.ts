@@ -11,6 +11,7 @@
  * DX_SERVING_FORMAT=loaded loads every view into this process instead (LoadedColumnView), the way
  * snapshots were served before served files: the baseline the serving bench compares against.
  */
+import { config } from '../config.js';
 import { openDuckDB } from '../store/duckdb.js';
 import { join } from 'node:path';
 import { unwatchFile, watchFile } from 'node:fs';
@@ -23,7 +24,7 @@ import { ensureServedFiles, servedFilePath } from './servedFile.js';
 export type ServingFormat = 'mapped' | 'loaded';
 
 export function servingFormat(): ServingFormat {
-  return process.env.DX_SERVING_FORMAT === 'loaded' ? 'loaded' : 'mapped';
+  return config().DX_SERVING_FORMAT as ServingFormat;
 }
 
 export interface ServingSnapshot {

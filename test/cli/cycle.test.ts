@@ -1,3 +1,4 @@
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { PROJECT_ROOT } from '../../src/paths.js';
@@ -33,6 +34,26 @@ t.test('dx cycle collects and checks the committed sample; dx report checks tell
   t.match(drift.message, /rows for 2026-10/, 'drift is measured against the previous period');
   const quarantine = await runDx(['report', 'quarantine', '--period', '2026-11', '--format', 'json', '--data', data, '--limit', '1000']);
   t.equal((JSON.parse(quarantine.stdout) as unknown[]).length, truth.brokenRows.length);
+  for (const [name, header] of [['checks', 'connector,status,rows_read,rows_loaded,rows_quarantined,error_rules,warn_rules,error'], ['quarantine', 'connector,file,line,reason,raw_line'], ['failures', 'connector,rule_id,file,line,value,detail']]) {
+    const csv = await runDx(['report', name!, '--period', '2026-11', '--format', 'csv', '--data', data]);
+    t.equal(csv.code, 0, csv.stderr);
+    t.equal(csv.stdout.split('\n')[0], header, `report ${name} --format csv`);
+  }
+});
+
+t.test('a drop folder without the period\'s files is an error naming the periods it holds; --quiet still says a failed batch', async (t) => {
+  const data = join(tempDir(t), 'data');
+  const wrong = await runDx(['cycle', '--period', '2026-12', '--source', join(SAMPLE, '2026-11'), '--data', data]);
+  t.equal(wrong.code, 66);
+  t.match(wrong.stderr, /no department file in .* is for 2026-12; the folder holds files for 2026-11/);
+  t.equal(wrong.stdout, '');
+  const drop = join(tempDir(t), '2026-11');
+  cpSync(join(SAMPLE, '2026-11'), drop, { recursive: true });
+  for (const f of readdirSync(join(drop, 'police'))) writeFileSync(join(drop, 'police', f), 'nothing,that,maps\n1,2,3\n');
+  const quiet = await runDx(['cycle', '--period', '2026-11', '--source', drop, '--data', data, '--until', 'collect', '--quiet']);
+  t.equal(quiet.code, 1, 'a batch failed');
+  t.equal(quiet.stdout, '');
+  t.match(quiet.stderr, /police\/household-register: batch failed: /);
 });
 
 t.test('dx says what is wrong and exits non-zero', async (t) => {

@@ -107,10 +107,13 @@ t.test('a publish killed after its record, before the pointer moved, is finished
     // What a kill between the record's commit and the pointer's move leaves: the old pointer, a partial file.
     writeFileSync(join(publishedDir(dataDir), 'CURRENT.json'), JSON.stringify(october));
     writeFileSync(join(publishedDir(dataDir), `2026-12-abc-${Date.now()}.duckdb.partial`), 'half');
+    writeFileSync(join(publishedDir(dataDir), `2026-11-abc-1.duckdb.population.served.${deadPid()}.tmp`), 'a served file its killed writer left');
+    const live = `2026-11-abc-1.duckdb.population.served.${process.pid}.tmp`;
+    writeFileSync(join(publishedDir(dataDir), live), 'a served file being written right now');
     t.match(await reconcilePublication(warehouse), /moved to 2026-11/);
     t.equal(readPointer(dataDir)!.period, '2026-11', 'the served snapshot agrees with the record');
     t.ok(existsSync(join(publishedDir(dataDir), readPointer(dataDir)!.file)));
-    t.same(readdirSync(publishedDir(dataDir)).filter((f) => f.includes('partial')), []);
+    t.same(readdirSync(publishedDir(dataDir)).filter((f) => f.includes('partial') || f.endsWith('.tmp')), [live], 'partial files and dead writers\' temporaries are removed, a live writer\'s kept');
     t.equal(await reconcilePublication(warehouse), undefined, 'nothing to do once they agree');
   });
 });
