@@ -69,6 +69,8 @@ export function reads(sql: string): Set<string> {
 export interface LineageInputs {
   marts: Map<string, string>;
   models: Map<string, string>;
+  /** A model's declared inputs (the govern graph's), read instead of its SQL's FROM and JOIN. */
+  inputs?: Map<string, readonly string[]>;
   /** canonical table → the datasets (connector ids) that load it */
   tables: Map<string, string[]>;
   /** connector → this period's files with their rows */
@@ -91,7 +93,7 @@ export function lineageGraph(input: LineageInputs): LineageGraph {
     const id = add({ id: `model:${name}`, kind: 'model', label: name });
     if (seen.has(name)) return id;
     seen.add(name);
-    for (const source of reads(input.models.get(name) ?? input.marts.get(name) ?? '')) {
+    for (const source of input.inputs?.get(name) ?? reads(input.models.get(name) ?? input.marts.get(name) ?? '')) {
       if (source === name) continue;
       if (input.models.has(source)) {
         if (KEY_RESOLUTION.test(source)) continue;

@@ -7,6 +7,9 @@
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { loadConnectors } from '../connectors/manifest.js';
+import { governGraph } from '../govern/governGraph.js';
+import { rolePlayers } from '../govern/roles.js';
+import { loadCanonicalSchemas } from '../schemas/canonicalSchemas.js';
 import { around, lineageGraph, readModels } from '../console/lineage.js';
 import { PIPELINES_DIR } from '../paths.js';
 import { HttpError, requireRole } from '../plugins/exchange.js';
@@ -25,8 +28,17 @@ export const lineageRoutes: FastifyPluginAsync = async (fastify) => {
   const marts = readModels(join(PIPELINES_DIR, 'marts'));
   const models = readModels(join(PIPELINES_DIR, 'intermediate'));
   const tables = new Map<string, string[]>();
+  const inputs = new Map<string, readonly string[]>();
   try {
-    for (const c of loadConnectors()) tables.set(c.schema.table, [...(tables.get(c.schema.table) ?? []), c.id]);
+    const connectors = loadConnectors();
+    for (const c of connectors) tables.set(c.schema.table, [...(tables.get(c.schema.table) ?? []), c.id]);
+    // The models between the SQL files and the raw tables (staging, generated) come from the
+    // govern graph, with the inputs each declares: the same graph govern runs.
+    for (const model of governGraph([...loadCanonicalSchemas().values()], rolePlayers(connectors))) {
+      if (model.layer === 'mart') continue;
+      inputs.set(model.name, model.inputs);
+      if (!models.has(model.name)) models.set(model.name, model.sql);
+    }
   } catch {
     // Without the project's manifests the graph stops at the canonical tables.
   }
@@ -51,7 +63,7 @@ export const lineageRoutes: FastifyPluginAsync = async (fastify) => {
       throw error;
     });
     const periodFiles = new Map(summary.departments.map((d) => [d.connector, d.files.map((f) => ({ file: f.file, rows_read: f.rows_read }))]));
-    const graph = lineageGraph({ marts, models, tables, files: periodFiles });
+    const graph = lineageGraph({ marts, models, inputs, tables, files: periodFiles });
     const node = request.query.node;
     if (node !== undefined && !graph.nodes.some((n) => n.id === node)) throw new HttpError(404, 'not_found', `no lineage node ${node}`);
     return { period, ...(node === undefined ? graph : around(graph, node)) };
