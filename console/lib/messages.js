@@ -2,7 +2,11 @@
 // quarantine reasons, repair evidence, application reasons), read back into their parts and
 // said again in the console's language. A sentence of a form not known here is shown as it is
 // and recorded as missing, so the browser test names it.
-import { code, fieldLabel, formatMoney, formatNumber, formatPercent, t, tn } from './i18n.js';
+import { code, fieldLabel, formatMoney, formatNumber, formatPercent, formatTime, t, tn } from './i18n.js';
+
+/** A count as the exchange writes it, with or without thousands separators. */
+const count = (text) => Number(String(text).replace(/,/g, ''));
+const N = '(\\d[\\d,]*)';
 
 const unknown = (text) => {
   globalThis.dxMissingLabels?.add(`message:${text}`);
@@ -12,13 +16,13 @@ const unknown = (text) => {
 /** A cycle step's detail: "34 rows loaded, 2 quarantined from 1 file(s)", or a batch status. */
 export function stepDetail(detail) {
   if (!detail) return '';
-  const m = /^(\d+) rows loaded, (\d+) quarantined from (\d+) file\(s\)$/.exec(detail);
-  if (m) return t('msgStepLoaded', { loaded: formatNumber(Number(m[1])), quarantined: formatNumber(Number(m[2])), files: formatNumber(Number(m[3])) });
+  const m = new RegExp(`^${N} rows loaded, ${N} quarantined from ${N} file\\(s\\)$`).exec(detail);
+  if (m) return t('msgStepLoaded', { loaded: formatNumber(count(m[1])), quarantined: formatNumber(count(m[2])), files: formatNumber(count(m[3])) });
   for (const [pattern, key, names] of STEP_DETAILS) {
     const found = pattern.exec(detail);
-    if (found) return t(key, Object.fromEntries(names.map((name, i) => [name, formatNumber(Number(found[i + 1]))])));
+    if (found) return t(key, Object.fromEntries(names.map((name, i) => [name, formatNumber(count(found[i + 1]))])));
   }
-  if (/^not published: /.test(detail) || detail === 'published') return runOutcome(detail);
+  if (/^not published: /.test(detail) || /^published( by |$)/.test(detail)) return runOutcome(detail);
   return code('state', detail);
 }
 
@@ -26,8 +30,19 @@ export function stepDetail(detail) {
 export function runOutcome(outcome) {
   if (!outcome) return '';
   if (outcome === 'published') return code('state', 'published');
-  const m = /^not published: (\d+) blocking finding/.exec(outcome);
-  if (m) return t('msgNotPublished', { n: formatNumber(Number(m[1])) });
+  const m = new RegExp(`^not published: ${N} blocking finding`).exec(outcome);
+  if (m) return t('msgNotPublished', { n: formatNumber(count(m[1])) });
+  // The publication record (src/cycle/cycleStatus.ts, describePublication); the reason is data.
+  const by = new RegExp(`^published by (\\S+) at (\\S+?)(?: over ${N} blocking finding\\(s\\), override: (.*?))?(?:; forced: (.*?))?(?:; rolled back from (\\S+))?$`).exec(outcome);
+  if (by) {
+    const out = document.createElement('span');
+    const data = (text) => { const span = document.createElement('span'); span.translate = false; span.textContent = text; return span; };
+    out.append(t('msgPublishedBy', { at: formatTime(by[2]) }), ' ', data(by[1]));
+    if (by[3] !== undefined) out.append(t('msgPublishedOver', { n: formatNumber(count(by[3])) }), ' ', data(by[4]));
+    if (by[5] !== undefined) out.append(t('msgPublishedForced'), ' ', data(by[5]));
+    if (by[6] !== undefined) out.append(t('msgPublishedRollback'), ' ', data(by[6]));
+    return out;
+  }
   const stopped = /^stopped after (\w+)/.exec(outcome);
   if (stopped) return t('msgStoppedAfter', { step: stepName(stopped[1]) });
   return unknown(outcome);
@@ -47,10 +62,10 @@ export function stepName(step) {
 }
 
 const STEP_DETAILS = [
-  [/^(\d+) batches checked, (\d+) rule\(s\) with failures$/, 'msgStepChecked', ['batches', 'rules']],
-  [/^(\d+) persons, (\d+) entities$/, 'msgStepGoverned', ['persons', 'entities']],
-  [/^(\d+) findings from (\d+) rules, (\d+) new case\(s\)$/, 'msgStepCrosschecked', ['findings', 'rules', 'cases']],
-  [/^(\d+) subscriber\(s\) told, (\d+) unreachable$/, 'msgStepNotified', ['told', 'unreachable']],
+  [new RegExp(`^${N} batches checked, ${N} rule\\(s\\) with failures$`), 'msgStepChecked', ['batches', 'rules']],
+  [new RegExp(`^${N} persons, ${N} entities$`), 'msgStepGoverned', ['persons', 'entities']],
+  [new RegExp(`^${N} findings from ${N} rules, ${N} new case\\(s\\)$`), 'msgStepCrosschecked', ['findings', 'rules', 'cases']],
+  [new RegExp(`^${N} subscriber\\(s\\) told, ${N} unreachable$`), 'msgStepNotified', ['told', 'unreachable']],
 ];
 
 /** A quality rule, said from its kind and field (the description the check writes is English). */
@@ -100,6 +115,8 @@ const FIELD_PROBLEMS = { 'unparseable date': 'msgBadDate', 'unparseable month': 
 /** Why a row was quarantined, as the collector or DuckDB's CSV reader said it. */
 export function quarantineReason(reason) {
   if (!reason) return '';
+  const said = collectorReason(reason);
+  if (said) return said;
   const parts = reason.split(/; (?=[a-z_]+ \(|[a-z_]+: |[A-Z ]+: )/);
   if (parts.length > 1) {
     const out = document.createElement('span');
@@ -121,6 +138,43 @@ export function quarantineReason(reason) {
   if (/^undecodable bytes: not valid (.*)$/.test(reason)) return tn('msgUndecodable', { encoding: reason.replace(/^undecodable bytes: not valid /, '') }, ['encoding']);
   if (/^row: not a JSON object/.test(reason)) return t('msgNotJson');
   return unknown(reason);
+}
+
+/** What a value should have been, as the collector says it (src/collect/fieldExpressions.ts). */
+const EXPECTATIONS = [
+  [/^is not a date(?: in (.+))?$/, 'msgExpectDate'],
+  [/^is not a month(?: in (.+))?$/, 'msgExpectMonth'],
+  [/^is not an amount$/, 'msgExpectAmount'],
+  [/^is not a whole number$/, 'msgExpectWhole'],
+  [/^is not one of the labels (.+)$/, 'msgExpectLabel'],
+];
+
+/**
+ * The collector's own reasons, one a row (src/collect/rejectReasons.ts, collectBatch.ts): a wrong
+ * cell count, or the first failing field with its value and column (and how many more failed).
+ * What the department sent, and the expressions and layouts it declared, are data.
+ */
+function collectorReason(reason) {
+  let m = new RegExp(`^${N} cells where the header has ${N}( \\(a delimiter inside a value that is not quoted\\?\\))?$`).exec(reason);
+  if (m) return t(m[3] ? 'msgCellsDelimiter' : 'msgCells', { found: formatNumber(count(m[1])), expected: formatNumber(count(m[2])) });
+  const fixed = { 'the line is longer than the reader allows': 'msgLineTooLong', 'bytes that are not valid text': 'msgInvalidUnicode' };
+  if (fixed[reason]) return t(fixed[reason]);
+  if (reason.startsWith('a quote inside a value that is not itself quoted')) return t('msgUnquotedQuote');
+  m = /^([a-z_]+): "(.*)" \(([^)]*)\) (.*?)(?: \(and (\d+) more: ([^;]*); are the cells shifted\?\))?$/s.exec(reason);
+  if (!m) return undefined;
+  const data = (text) => { const span = document.createElement('span'); span.translate = false; span.textContent = text; return span; };
+  const out = document.createElement('span');
+  out.append(fieldLabel(m[1]), ' ', data(`"${m[2]}"`), ' (', data(m[3]), ') ');
+  const expectation = EXPECTATIONS.find(([pattern]) => pattern.test(m[4]));
+  if (expectation) {
+    const detail = expectation[0].exec(m[4])[1];
+    out.append(tn(expectation[1], { detail: detail ?? '' }, ['detail']));
+  } else {
+    // A derivation that failed: the expression the manifest declared says what was expected.
+    out.append(t('msgDerivationFailed'), ' ', data(m[4]));
+  }
+  if (m[5]) out.append(' ', tn('msgMoreFields', { n: formatNumber(Number(m[5])), fields: m[6] }, ['fields']));
+  return out;
 }
 
 /** What was wrong with an identifier, or why a row failed a rule. */
