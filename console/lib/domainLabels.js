@@ -2,6 +2,8 @@
 // states, kinds and reasons the exchange reports as codes. The console shows these labels,
 // never the codes; a code it has no label for is recorded as missing (the browser test fails).
 export const FIELDS = {
+  // A rule about the whole row (a delivery, a control total, a row that is not JSON), not one field.
+  row: ["整行", "Whole row"],
   address: ["地址", "Address"],
   amount: ["发放金额", "Amount"],
   authority: ["处罚机关", "Authority"],
