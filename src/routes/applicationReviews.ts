@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DecisionStore } from '../applications/decisionStore.js';
 import { PersonDecisionStore } from '../applications/personDecisions.js';
-import { HttpError, recordBeforeCommit, requireRole } from '../plugins/exchange.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses } from './schemas.js';
 
@@ -27,7 +27,6 @@ export const applicationReviewRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     request.auditNote = { resource: 'application-review', action: 'reviews' };
-    requireRole(request, 'steward', 'auditor');
     const reviews = [...people.latest().values()];
     request.auditNote.subjects = reviews.map((r) => r.id);
     return { reviews };
@@ -48,7 +47,7 @@ export const applicationReviewRoutes: FastifyPluginAsync = async (fastify) => {
     const { id } = request.params;
     const reason = request.body.reason.trim();
     request.auditNote = { resource: 'application-review', action: request.body.decision, subjects: [id], reason };
-    const client = requireRole(request, 'steward');
+    const client = caller(request);
     const decision = automatic.get(id);
     if (!decision) throw new HttpError(404, 'not_found', `no application decision ${id}`);
     request.auditNote.subjects = [id, ...Object.values(decision.input)];

@@ -10,7 +10,7 @@ import { caseDetail, listCases } from '../cases/caseList.js';
 import { orderQueue, ruleOutcomes, type QueueOrder } from '../cases/caseQueue.js';
 import { CaseWorkStore } from '../cases/caseWork.js';
 import type { CaseStatus } from '../cases/caseLifecycle.js';
-import { HttpError, recordBeforeCommit, requireRole } from '../plugins/exchange.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
 import { errorResponses } from './schemas.js';
 
@@ -49,7 +49,6 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: 'queue' };
-    requireRole(request, 'analyst', 'steward');
     const { order, offset, limit, assignee, ...filter } = request.query;
     const assigned = work.all();
     const all = orderQueue(listCases(cases, filter), order).filter((c) => assignee === undefined || (assigned.get(c.caseId)?.assignee ?? '') === assignee);
@@ -75,7 +74,6 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: 'outcomes' };
-    requireRole(request, 'analyst', 'steward');
     return { outcomes: ruleOutcomes(listCases(cases)) };
   });
 
@@ -84,7 +82,6 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
     schema: { summary: 'Who works on a case, and its notes', tags: ['cases'], params: { type: 'object', required: ['id'], properties: { id: caseId } }, response: { 200: workSchema, ...errorResponses } },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: 'work' };
-    requireRole(request, 'analyst', 'steward');
     const found = known(request.params.id);
     request.auditNote.subjects = found.subjectId ? [found.subjectId] : [];
     return work.of(found.caseId);
@@ -101,7 +98,7 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
   }, async (request) => {
     const assignee = request.body.assignee;
     request.auditNote = { resource: 'cases', action: 'assign', reason: assignee ?? 'unassigned' };
-    const client = requireRole(request, 'analyst', 'steward');
+    const client = caller(request);
     const found = known(request.params.id);
     request.auditNote.subjects = found.subjectId ? [found.subjectId] : [];
     if (assignee !== null) {
@@ -122,7 +119,7 @@ export const caseWorkRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     request.auditNote = { resource: 'cases', action: 'note' };
-    const client = requireRole(request, 'analyst', 'steward');
+    const client = caller(request);
     const found = known(request.params.id);
     request.auditNote.subjects = found.subjectId ? [found.subjectId] : [];
     await recordBeforeCommit(request);

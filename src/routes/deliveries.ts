@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { loadConnectors } from '../connectors/manifest.js';
 import { dueDateOf, readCycleStatus } from '../cycle/cycleStatus.js';
-import { HttpError, requireRole } from '../plugins/exchange.js';
+import { caller, HttpError } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
 import { StewardReportFiles } from '../report/stewardReportFiles.js';
 import { errorResponses } from './schemas.js';
@@ -66,7 +66,7 @@ export const deliveryRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     request.auditNote = { resource: 'reports', action: 'deliveries' };
-    const client = requireRole(request, 'steward', 'analyst', 'auditor', 'provider');
+    const client = caller(request);
     const own = client.roles.some((r) => r === 'steward' || r === 'analyst' || r === 'auditor') ? null : client.department;
     const newest = files.periods()[0];
     if (!newest) throw new HttpError(404, 'no_report', 'no steward report yet: the cycle exports one after check, govern and publish');

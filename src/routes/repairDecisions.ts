@@ -6,7 +6,7 @@
  * the period is governed again, as single decisions do; the answer says so.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpError, recordBeforeCommit, requireRole } from '../plugins/exchange.js';
+import { caller, HttpError, recordBeforeCommit } from '../plugins/exchange.js';
 import { apiRoute } from '../plugins/routeGuard.js';
 import { RepairDecisionStore, type RepairDecision } from '../report/repairDecisions.js';
 import { ReportNotFoundError, StewardReportFiles } from '../report/stewardReportFiles.js';
@@ -47,7 +47,7 @@ export const repairDecisionRoutes: FastifyPluginAsync = async (fastify) => {
     const { decision: verdict, repair_ids: ids } = request.body;
     const reason = request.body.reason.trim();
     request.auditNote = { resource: 'id-repairs', action: `${verdict}-many`, subjects: [period, ...ids], reason };
-    const client = requireRole(request, 'steward');
+    const client = caller(request);
     const page = await files.page(period, 'id_resolutions', {}, 0, 10_000_000).catch((error: unknown) => {
       if (error instanceof ReportNotFoundError) throw new HttpError(404, 'no_report', error.message);
       throw error;
